@@ -1,0 +1,77 @@
+"""Numbers the notebook printed about its own performance ("Test accuracy: 0.97")."""
+
+from __future__ import annotations
+
+import re
+
+from ..models.evidence import CellOutput, ClaimRecord
+
+_KEYWORD = re.compile(r"\b(accuracy|akurasi|acc|ketepatan)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(%?)")
+_CONNECTOR = re.compile(r"^[\s\w()\[\]'\"-]{0,30}?(?:[:=]|\bis\b|\bof\b|\badalah\b|\bsebesar\b|\bsebanyak\b)\s*$",
+                        re.IGNORECASE)
+_NOT_A_CLAIM = re.compile(
+    r"(step|━|epoch\s+\d|\bimprov|\bincreas|\bnaik\b|\bmeningkat|\btarget\b|\bgoal\b|\bminimal\b|"
+    r"\bexpected\b|\bbaseline\b|\bharus\b|\bmust\b|\bshould\b)",
+    re.IGNORECASE)
+_QUALIFIERS = (
+    ("validation", re.compile(r"\b(val|valid|validation|validasi)\b|val_", re.IGNORECASE)),
+    ("test", re.compile(r"\b(test|testing|uji|pengujian)\b", re.IGNORECASE)),
+    ("train", re.compile(r"\b(train|training|latih|pelatihan)\b", re.IGNORECASE)),
+)
+
+
+def _qualifier(line: str) -> str:
+    for name, pattern in _QUALIFIERS:
+        if pattern.search(line):
+            return name
+    return "unknown"
+
+
+def parse_claims(outputs: tuple[CellOutput, ...]) -> tuple[ClaimRecord, ...]:
+    """Accuracy claims, one per printed line that states one."""
+    claims = []
+    for out in outputs:
+        for line in out.text.splitlines():
+            if len(line) > 300 or _NOT_A_CLAIM.search(line):
+                continue
+            claim = _claim_in_line(line)
+            if claim is not None:
+                value, text = claim
+                claims.append(ClaimRecord(cell=out.index, metric="accuracy", value=value,
+                                          qualifier=_qualifier(line), text=text))  # type: ignore[arg-type]
+    return tuple(claims)
+
+
+def _claim_in_line(line: str) -> tuple[float, str] | None:
+    keyword = _KEYWORD.search(line)
+    if keyword is None:
+        return None
+    rest = line[keyword.end():]
+    number = _NUMBER.search(rest)
+    if number is None or not _CONNECTOR.match(rest[: number.start()]):
+        return None
+    value = float(number.group(1))
+    if number.group(2) == "%" or value > 1.0:
+        value /= 100.0
+    if not 0.0 <= value <= 1.0:
+        return None
+    return value, line.strip()[:200]
+
+
+def decimals_of(text: str, value: float) -> int:
+    """How many decimals the printed number had (for rounding-tolerant comparison)."""
+    for match in _NUMBER.finditer(text):
+        raw = match.group(1)
+        number = float(raw) / (100.0 if match.group(2) == "%" or float(raw) > 1 else 1.0)
+        if abs(number - value) < 1e-12:
+            places = len(raw.split(".")[1]) if "." in raw else 0
+            return places + (2 if match.group(2) == "%" or float(raw) > 1 else 0)
+    return 4
+
+
+def supports(claim: ClaimRecord, value: float) -> bool:
+    """True when ``value`` printed as the claim was printed would read the same."""
+    places = decimals_of(claim.text, claim.value)
+    tolerance = 0.5 * 10 ** (-places) + 1e-9
+    return abs(claim.value - value) <= max(tolerance, 1e-6)

@@ -1,0 +1,160 @@
+"""The grader's own measurement: the exported final model, re-run on the captured test rows.
+
+What the notebook printed is only a claim; this is the number that is graded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models.evidence import DataRoles, Evidence, Measurement, Rows
+from .lineage import Lineage
+from .model_files import ModelFileError, Predictor, load_predictor
+
+
+@dataclass(frozen=True)
+class TestData:
+    """Inputs and true labels of the rows a model was judged on."""
+
+    x: np.ndarray
+    y: np.ndarray
+    source: str
+
+
+def load_array(evidence_dir: str, name: str | None) -> np.ndarray | None:
+    """An array the probe saved (None when it was not saved)."""
+    if not name:
+        return None
+    try:
+        return np.load(os.path.join(evidence_dir, "arrays", f"{name}.npy"), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+
+
+def as_labels(values: np.ndarray | None) -> np.ndarray | None:
+    """Class labels from a label vector or a one-hot matrix."""
+    if values is None:
+        return None
+    arr = np.asarray(values)
+    if arr.ndim == 2 and arr.shape[1] > 1:
+        return np.argmax(arr, axis=1)
+    return arr.reshape(-1)
+
+
+def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) -> TestData | None:
+    """The saved inputs for ``rows`` and the true labels that go with them."""
+    lineage = Lineage(evidence)
+    x = None
+    for item in [*evidence.evaluations, *evidence.predictions, *evidence.metric_calls]:
+        item_x = getattr(item, "x", None)
+        if item_x is None or not (item_x.id == rows.id or lineage.same_rows(item_x, rows)):
+            continue
+        arr = load_array(evidence_dir, getattr(item, "array", None))
+        if arr is None or arr.shape[0] != rows.n:
+            continue
+        x = arr
+        y = as_labels(load_array(evidence_dir, getattr(item, "array_y", None)))
+        if y is not None and len(y) == rows.n:
+            return TestData(x=x, y=y, source=f"labels given to {getattr(item, 'method', item.__class__.__name__)} in cell {item.cell}")
+    if x is None:
+        return None
+    y = _labels_from_metric_calls(evidence, rows, lineage) or _labels_from_splits(evidence, rows, lineage)
+    if y is None:
+        return None
+    return TestData(x=x, y=y[0], source=y[1])
+
+
+def _labels_from_metric_calls(evidence: Evidence, rows: Rows, lineage: Lineage) -> tuple[np.ndarray, str] | None:
+    for p in evidence.predictions:
+        if p.x is None or p.output is None or p.output.labels is None or not lineage.same_rows(p.x, rows):
+            continue
+        for m in evidence.metric_calls:
+            if m.seq < p.seq or m.y_pred is None or m.y_true is None or m.y_true.labels is None:
+                continue
+            if m.y_pred.labels is not None and _same_labels(m.y_pred.labels, p.output.labels):
+                return m.y_true.labels, f"y_true given to {m.func} in cell {m.cell}"
+    return None
+
+
+def _labels_from_splits(evidence: Evidence, rows: Rows, lineage: Lineage) -> tuple[np.ndarray, str] | None:
+    for split in evidence.splits:
+        for part in split.outputs:
+            if part.rows is None or part.rows.kind != "features" or not lineage.aligned(rows, part.rows):
+                continue
+            for other in split.outputs:
+                if other.part == part.part and other.input != part.input and other.rows is not None \
+                        and other.rows.labels is not None and other.rows.n == rows.n:
+                    return other.rows.labels, f"labels split off with these rows ({split.func}, cell {split.cell})"
+    return None
+
+
+def _same_labels(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.all(a.astype(str) == b.astype(str)))
+
+
+def _comparable(y: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    if y.dtype.kind in "iuf" and pred.dtype.kind in "iuf":
+        return y.astype(np.int64), pred.astype(np.int64)
+    ys, ps = y.astype(str), pred.astype(str)
+    if set(np.unique(ps)) <= set(np.unique(ys)) or set(np.unique(ys)) <= set(np.unique(ps)):
+        return ys, ps
+    return None
+
+
+def measure(predict: Predictor, data: TestData, mid: str, role: str) -> Measurement | None:
+    """Accuracy, macro-F1 and confusion matrix of ``predict`` on ``data``."""
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    pred = np.asarray(predict(data.x))
+    pair = _comparable(np.asarray(data.y), pred.reshape(-1))
+    if pair is None:
+        return None
+    y, p = pair
+    labels = np.unique(np.concatenate([y, p]))
+    matrix = confusion_matrix(y, p, labels=labels)
+    _, counts = np.unique(y, return_counts=True)
+    return Measurement(
+        mid=mid, role=role, n=int(len(y)), accuracy=float(np.mean(y == p)),
+        macro_f1=float(f1_score(y, p, average="macro", labels=np.unique(y), zero_division=0)),
+        confusion=tuple(tuple(int(v) for v in row) for row in matrix),
+        labels=tuple(str(v) for v in labels.tolist()), predicted_classes=int(len(np.unique(p))),
+        majority_accuracy=float(counts.max() / len(y)), source=data.source)
+
+
+def exported_file(evidence: Evidence, evidence_dir: str, mid: str) -> str | None:
+    """Where the probe exported a model, if it could."""
+    for export in evidence.exports:
+        if export.mid == mid and export.file:
+            return os.path.join(evidence_dir, "models", os.path.basename(export.file))
+    return None
+
+
+def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple[tuple[Measurement, ...], str | None]:
+    """Measure the final model on the test (and validation) rows; (measurements, problem)."""
+    mid = roles.final_mid
+    if mid is None or roles.test is None:
+        return (), None
+    path = exported_file(evidence, evidence_dir, mid)
+    if path is None:
+        return (), "the final model could not be exported from the notebook"
+    try:
+        predict = load_predictor(path)
+    except ModelFileError as exc:
+        return (), str(exc)
+    found = []
+    for role, rows in (("test", roles.test), ("validation", roles.validation)):
+        if rows is None or (role == "validation" and roles.test_is_validation):
+            continue
+        data = find_test_data(evidence, evidence_dir, rows, mid)
+        if data is None:
+            continue
+        try:
+            m = measure(predict, data, mid, role)
+        except Exception as exc:  # the student's model cannot run on its own test rows
+            return tuple(found), f"the final model failed on the {role} rows: {type(exc).__name__}"
+        if m is not None:
+            found.append(m)
+    return tuple(found), None

@@ -1,0 +1,162 @@
+"""Which rows the final model trained on, was validated on and was tested on.
+
+Learned from what the notebook did with the model, never from variable names:
+
+* final model - the model of the last evaluation on rows it did not train on (else the last
+  model fitted);
+* train - the rows given to its last ``fit``;
+* validation - ``validation_data`` / ``validation_split`` of its fits; otherwise the first
+  distinct non-training set it was evaluated on when it was later evaluated on another;
+* test - the last distinct set it was evaluated on that is neither train nor validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models.evidence import DataRoles, Evidence, FitRecord, Rows
+from .lineage import Lineage, head_rows, tail_rows
+
+LEAKY_ESTIMATORS = frozenset({
+    "StandardScaler", "MinMaxScaler", "RobustScaler", "MaxAbsScaler", "SimpleImputer", "KNNImputer",
+    "IterativeImputer", "PCA", "TruncatedSVD", "QuantileTransformer", "PowerTransformer",
+    "KBinsDiscretizer", "SelectKBest", "SelectPercentile", "VarianceThreshold", "TargetEncoder",
+    "Normalization",
+})
+MOSTLY = 0.5
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A model's use of a row set: which call, which rows, in which order."""
+
+    seq: int
+    mid: str
+    rows: Rows
+    source: str
+
+
+def assessments(evidence: Evidence) -> list[Assessment]:
+    """Every evaluate/predict/score/from_estimator call that names its rows, in order."""
+    found = []
+    for e in evidence.evaluations:
+        if e.x is not None:
+            found.append(Assessment(e.seq, e.mid, e.x, f"{e.method} (cell {e.cell})"))
+    for p in evidence.predictions:
+        if p.x is not None and p.x.n > 1:
+            found.append(Assessment(p.seq, p.mid, p.x, f"{p.method} (cell {p.cell})"))
+    for m in evidence.metric_calls:
+        if m.mid and m.x is not None:
+            found.append(Assessment(m.seq, m.mid, m.x, f"ConfusionMatrixDisplay.from_estimator (cell {m.cell})"))
+    return sorted(found, key=lambda a: a.seq)
+
+
+def final_model(evidence: Evidence, lineage: Lineage) -> str | None:
+    """The model the notebook ends up judging."""
+    trained = {f.mid: f for f in evidence.fits}
+    for a in reversed(assessments(evidence)):
+        fit = trained.get(a.mid)
+        if fit is not None and lineage.overlap(a.rows, fit.x) < MOSTLY * a.rows.n:
+            return a.mid
+    return evidence.fits[-1].mid if evidence.fits else None
+
+
+def analyse_roles(evidence: Evidence) -> DataRoles:
+    """Work out the data roles and the leaks for the final model."""
+    lineage = Lineage(evidence)
+    mid = final_model(evidence, lineage)
+    fits = evidence.fits_for(mid) if mid else ()
+    if not fits:
+        return DataRoles(final_mid=mid, total_rows=_total_rows(evidence))
+    last_fit = fits[-1]
+    train, validation, mode, fraction = _train_and_validation(fits, last_fit)
+    held_out = _held_out_sets(evidence, lineage, mid, train, last_fit.seq)
+    test, test_source = None, None
+    if validation is None and len(held_out) >= 2:
+        validation, mode = held_out[0].rows, "evaluated"
+    separate = _separate_holdout_exists(evidence, lineage, train, validation)
+    distinct = [a for a in held_out if not lineage.same_rows(a.rows, validation)]
+    chosen = distinct[-1] if distinct else (held_out[-1] if held_out and not separate else None)
+    if chosen is not None:
+        test, test_source = chosen.rows, chosen.source
+    overlaps = {
+        "train_test": lineage.overlap(test, train),
+        "train_validation": lineage.overlap(validation, train),
+        "validation_test": lineage.overlap(test, validation),
+    }
+    test_is_validation = bool(test is not None and validation is not None and mode == "data"
+                              and lineage.same_rows(test, validation))
+    return DataRoles(final_mid=mid, train=train, validation=validation, validation_mode=mode,
+                     validation_fraction=fraction, test=test, test_source=test_source,
+                     overlaps=overlaps, test_is_validation=test_is_validation,
+                     leaks=tuple(find_leaks(evidence, lineage, test, validation)),
+                     total_rows=_total_rows(evidence))
+
+
+def _train_and_validation(fits: tuple[FitRecord, ...], last: FitRecord):
+    train = last.x
+    for fit in reversed(fits):
+        v = fit.validation
+        if v.mode == "data" and v.x is not None:
+            return train, v.x, "data", None
+        if v.mode == "split" and v.fraction:
+            if fit.framework == "keras" and fit.x is not None:
+                return head_rows(fit.x, v.fraction), tail_rows(fit.x, v.fraction), "split", v.fraction
+            return train, None, "internal", v.fraction
+    return train, None, "none", None
+
+
+def _held_out_sets(evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None,
+                   after_seq: int) -> list[Assessment]:
+    """Distinct row sets the final model was assessed on, excluding its training rows."""
+    chosen: list[Assessment] = []
+    for a in assessments(evidence):
+        if a.mid != mid or a.seq < after_seq:
+            continue
+        if train is not None and lineage.overlap(a.rows, train) >= MOSTLY * a.rows.n:
+            continue
+        chosen = [c for c in chosen if not lineage.same_rows(c.rows, a.rows)] + [a]
+    return sorted(chosen, key=lambda a: a.seq)
+
+
+def _separate_holdout_exists(evidence: Evidence, lineage: Lineage, train: Rows | None,
+                             validation: Rows | None) -> bool:
+    """Whether some split produced rows that are neither training nor validation rows."""
+    for split in evidence.splits:
+        for part in split.outputs:
+            rows = part.rows
+            if rows is None or rows.kind != "features" or rows.n < 2:
+                continue
+            if lineage.overlap(rows, train) == 0 and lineage.overlap(rows, validation) == 0:
+                return True
+    return False
+
+
+def _total_rows(evidence: Evidence) -> int | None:
+    sizes = [r.n for s in evidence.splits for r in s.inputs if r is not None and r.kind == "features"]
+    for s in evidence.splits:
+        if s.predefined:
+            sizes.append(sum(p.rows.n for p in s.outputs if p.rows is not None and p.rows.kind == "features"))
+    return max(sizes) if sizes else None
+
+
+def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None,
+               validation: Rows | None) -> list[str]:
+    """Preprocessing fits that learned from validation or test rows, in words."""
+    leaks = []
+    first_split = min((s.seq for s in evidence.splits if not s.predefined), default=None)
+    total = _total_rows(evidence)
+    for fit in evidence.prep_fits:
+        if fit.estimator not in LEAKY_ESTIMATORS or fit.input is None or fit.input.kind != "features":
+            continue
+        where = f"{fit.estimator}.{fit.method} in cell {fit.cell}"
+        seen_test = lineage.overlap(test, fit.input)
+        seen_val = lineage.overlap(validation, fit.input)
+        if test is not None and seen_test > max(1, 0.05 * test.n):
+            leaks.append(f"{where} learned from {seen_test} of the {test.n} test rows")
+        elif validation is not None and seen_val > max(1, 0.05 * validation.n):
+            leaks.append(f"{where} learned from {seen_val} of the {validation.n} validation rows")
+        elif (first_split is not None and fit.seq < first_split and total is not None
+              and fit.input.n >= total):
+            leaks.append(f"{where} learned from all {fit.input.n} rows before the data was split")
+    return leaks

@@ -1,0 +1,78 @@
+"""What running a notebook produced, before anything is learned from it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+CellStatus = Literal["ok", "error", "timeout", "not_run"]
+RunStatus = Literal["completed", "timeout", "kernel_died", "error"]
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """One code cell's fate."""
+
+    index: int
+    """Position of the cell in the notebook (all cells counted, markdown included)."""
+    status: CellStatus
+    error: str | None = None
+    """``ExceptionName: message`` for an error, or what stopped it."""
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionJob:
+    """Everything the worker needs to run one notebook; travels as JSON."""
+
+    notebook: str
+    """Path of the notebook copy inside the working directory."""
+    workdir: str
+    evidence_dir: str
+    out_dir: str
+    cell_timeout: float = 600.0
+    notebook_timeout: float = 1800.0
+    seed: int = 0
+    token: str = ""
+    datasets: dict[str, str] = field(default_factory=dict)
+    """File name the notebook may ask for -> staged path to serve instead."""
+    kernel_env: dict[str, str] = field(default_factory=dict)
+    max_output_bytes: int = 2_000_000
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for the worker's job file."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExecutionJob:
+        """Inverse of :meth:`to_json`."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class ExecutionOutcome:
+    """The notebook's run as a whole."""
+
+    status: RunStatus
+    reason: str | None
+    """One line saying which limit was hit or what stopped the run; None when completed."""
+    cells: tuple[CellRun, ...]
+    duration_s: float
+    executed_notebook: str | None
+    """Path of the executed notebook (with outputs), when one was written."""
+    evidence_dir: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data (the worker writes this as outcome.json)."""
+        data = asdict(self)
+        data["cells"] = [asdict(c) for c in self.cells]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExecutionOutcome:
+        """Inverse of :meth:`to_json`."""
+        cells = tuple(CellRun(**c) for c in data.get("cells", []))
+        return cls(status=data["status"], reason=data.get("reason"), cells=cells,
+                   duration_s=float(data.get("duration_s", 0.0)),
+                   executed_notebook=data.get("executed_notebook"),
+                   evidence_dir=data["evidence_dir"])

@@ -1,0 +1,124 @@
+"""The probe's state inside the kernel: the recorder, the installed hooks, the models seen."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from .recorder import Recorder
+
+MAX_EXPORTED_MODELS = 6
+
+
+class Session:
+    """Everything the probe keeps between cells.  One per kernel."""
+
+    def __init__(self, recorder: Recorder, config: dict[str, Any]) -> None:
+        self.recorder = recorder
+        self.config = config
+        self.hooks: list[tuple[Any, str, Any]] = []  # (owner, attribute, our wrapper)
+        self._local = threading.local()
+        self._models: dict[int, tuple[weakref.ref[Any] | Callable[[], Any], str]] = {}
+        self._strong: list[Any] = []  # the latest fitted models, kept for export
+        self._fitted_order: list[str] = []
+
+    # -- re-entrancy: a library calling itself (fit -> evaluate) is one event -----------------
+    @property
+    def depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def enter(self) -> None:
+        self._local.depth = self.depth + 1
+
+    def leave(self) -> None:
+        self._local.depth = max(0, self.depth - 1)
+
+    # -- models -------------------------------------------------------------------------------
+    def model_id(self, model: Any) -> str:
+        """A stable id ("m1", "m2"...) for a model object, for as long as it lives."""
+        key = id(model)
+        entry = self._models.get(key)
+        if entry is not None and entry[0]() is model:
+            return entry[1]
+        mid = f"m{len(self._models) + 1}"
+        try:
+            ref: Any = weakref.ref(model)
+        except TypeError:
+            ref = (lambda m=model: m)
+        self._models[key] = (ref, mid)
+        return mid
+
+    def remember_fitted(self, model: Any) -> None:
+        """Keep the latest fitted models alive so the final ones can be exported."""
+        mid = self.model_id(model)
+        self._strong = [m for m in self._strong if m is not model] + [model]
+        self._strong = self._strong[-MAX_EXPORTED_MODELS:]
+        self._fitted_order = [m for m in self._fitted_order if m != mid] + [mid]
+
+    def fitted_models(self) -> list[tuple[str, Any]]:
+        """(id, model) of the models kept for export, oldest first."""
+        return [(self.model_id(m), m) for m in self._strong]
+
+    # -- hooks --------------------------------------------------------------------------------
+    def wrap(self, owner: Any, name: str, factory: Callable[[Any], Any]) -> None:
+        """Replace ``owner.name`` with ``factory(original)``, once, and remember it."""
+        original = _lookup(owner, name)
+        if original is None or getattr(original, "__grader_hook__", False):
+            return
+        raw = original
+        if isinstance(original, classmethod | staticmethod):
+            raw = original.__func__
+        wrapper = factory(raw)
+        functools.update_wrapper(wrapper, raw)
+        wrapper.__grader_hook__ = True
+        wrapper.__wrapped_original__ = raw
+        if isinstance(original, classmethod):
+            wrapper = classmethod(wrapper)
+        elif isinstance(original, staticmethod):
+            wrapper = staticmethod(wrapper)
+        setattr(owner, name, wrapper)
+        self.hooks.append((owner, name, wrapper))
+
+    def tampered_hooks(self) -> list[str]:
+        """Hooks that were replaced or removed after install (a student monkeypatching)."""
+        found = []
+        for owner, name, wrapper in self.hooks:
+            current = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name, None)
+            if current is not wrapper:
+                where = getattr(owner, "__name__", type(owner).__name__)
+                found.append(f"{where}.{name}")
+        return found
+
+    def hook_error(self, where: str, exc: BaseException) -> None:
+        """A hook failed: record it, never disturb the student."""
+        try:
+            self.recorder.note("probe_hook_failed", where=where, error=f"{type(exc).__name__}: {exc}"[:300])
+        except Exception:
+            print(f"grader probe: hook {where} failed", file=sys.__stderr__)
+
+
+def _lookup(owner: Any, name: str) -> Any:
+    """The attribute as stored (a classmethod stays a classmethod), searched along the MRO."""
+    if isinstance(owner, type):
+        for klass in owner.__mro__:
+            if name in klass.__dict__:
+                return klass.__dict__[name]
+        return None
+    return getattr(owner, name, None)
+
+
+def guarded(session: Session, record: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``record`` without letting any exception from the probe reach the student."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return record(*args, **kwargs)
+        except Exception as exc:
+            session.hook_error(getattr(record, "__name__", "record"), exc)
+            return None
+
+    return run
