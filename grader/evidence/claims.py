@@ -57,21 +57,3 @@ def _claim_in_line(line: str) -> tuple[float, str] | None:
     if not 0.0 <= value <= 1.0:
         return None
     return value, line.strip()[:200]
-
-
-def decimals_of(text: str, value: float) -> int:
-    """How many decimals the printed number had (for rounding-tolerant comparison)."""
-    for match in _NUMBER.finditer(text):
-        raw = match.group(1)
-        number = float(raw) / (100.0 if match.group(2) == "%" or float(raw) > 1 else 1.0)
-        if abs(number - value) < 1e-12:
-            places = len(raw.split(".")[1]) if "." in raw else 0
-            return places + (2 if match.group(2) == "%" or float(raw) > 1 else 0)
-    return 4
-
-
-def supports(claim: ClaimRecord, value: float) -> bool:
-    """True when ``value`` printed as the claim was printed would read the same."""
-    places = decimals_of(claim.text, claim.value)
-    tolerance = 0.5 * 10 ** (-places) + 1e-9
-    return abs(claim.value - value) <= max(tolerance, 1e-6)

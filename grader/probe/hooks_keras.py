@@ -32,6 +32,9 @@ def patch_keras(session: Session, keras: ModuleType) -> None:
     session.wrap(model_cls, "evaluate", recording(session, _record_evaluate(session)))
     session.wrap(model_cls, "predict", recording(session, _record_predict(session)))
     session.wrap(model_cls, "save", recording(session, _record_save(session)))
+    file_utils = sys.modules.get("keras.src.utils.file_utils")
+    if file_utils is not None and hasattr(file_utils, "validate_file"):
+        session.wrap(file_utils, "validate_file", _accept_staged(session))
     normalization = getattr(keras.layers, "Normalization", None)
     if normalization is not None:
         session.wrap(normalization, "adapt", recording(session, _record_adapt(session)))
@@ -49,6 +52,22 @@ def patch_keras_aliases(session: Session, _module: ModuleType | None = None) -> 
             session.wrap(module, "load_data", recording(session, _record_load(session, last)))
         if last in ("saving", "models") and hasattr(module, "save_model"):
             session.wrap(module, "save_model", recording(session, _record_save(session)))
+
+
+def _accept_staged(session: Session):
+    """A staged dataset (real file or offline stand-in) is accepted without Keras' hash check,
+    which a stand-in cannot pass and which would otherwise trigger a download."""
+    staged = {os.path.realpath(p) for p in (session.config.get("datasets") or {}).values()}
+
+    def factory(original):
+        def validate_file(fpath, *args, **kwargs):
+            if os.path.realpath(fpath) in staged:
+                session.recorder.note("dataset_served", file=os.path.basename(fpath), how="keras cache")
+                return True
+            return original(fpath, *args, **kwargs)
+        return validate_file
+
+    return factory
 
 
 def _original(model: Any, name: str) -> Any:

@@ -1,0 +1,125 @@
+"""``split`` and ``leakage``: how the data was divided and whether the held-out rows stayed held out."""
+
+from __future__ import annotations
+
+from ..models.evidence import Evidence, Rows
+from ..models.results import CheckResult, Message
+from .registry import Params, register
+
+ROLES = ("train", "validation", "test")
+
+
+class SplitParams(Params):
+    """Parameters of ``split``."""
+
+    ratios: dict[str, float] | None = None
+    """Expected share of all rows per role, e.g. {train: 0.7, validation: 0.15, test: 0.15}."""
+    sizes: dict[str, int] | None = None
+    """Exact row counts per role, e.g. {train: 108, validation: 27, test: 15}."""
+    tolerance: float = 0.03
+    """Allowed absolute difference of each share from ``ratios``."""
+    require_validation: bool = True
+    allow_validation_split: bool = True
+    """Whether Keras' ``validation_split`` (or scikit-learn's early-stopping split) counts."""
+    stratified: bool = False
+    disjoint: bool = True
+
+
+def _sizes(evidence: Evidence) -> dict[str, int | None]:
+    roles = evidence.roles
+    return {"train": roles.train.n if roles.train else None,
+            "validation": roles.validation.n if roles.validation else None,
+            "test": roles.test.n if roles.test else None}
+
+
+@register("split", SplitParams)
+def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
+    """Train/validation/test sets exist with the expected sizes, disjoint, stratified if asked."""
+    roles = evidence.roles
+    sizes = _sizes(evidence)
+    facts: dict[str, object] = {"sizes": sizes, "validation_mode": roles.validation_mode,
+                                "total_rows": roles.total_rows}
+    if roles.train is None:
+        return CheckResult.fail(Message("split.no_training"), **facts)
+    if roles.test is None:
+        return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), fraction=0.25, **facts)
+    problems: list[Message] = []
+    has_validation = roles.validation is not None or (
+        params.allow_validation_split and roles.validation_mode == "internal")
+    if roles.test_is_validation:
+        problems.append(Message("split.test_is_validation", {"test": sizes["test"]}))
+    elif params.require_validation and not has_validation:
+        problems.append(Message("split.no_validation", {"train": sizes["train"], "test": sizes["test"]}))
+    elif roles.validation_mode in ("split", "internal") and not params.allow_validation_split:
+        problems.append(Message("split.validation_split_not_allowed"))
+    total = roles.total_rows or sum(v for v in sizes.values() if v) or 1
+    if params.ratios:
+        for role, expected in params.ratios.items():
+            n = sizes.get(role)
+            share = (n or 0) / total
+            facts[f"{role}_share"] = round(share, 4)
+            if n is not None and abs(share - expected) > params.tolerance:
+                problems.append(Message("split.wrong_ratio", {"role": Message(f"role.{role}"), "share": share,
+                                                              "expected": expected, "n": n, "total": total}))
+    if params.sizes:
+        for role, expected_n in params.sizes.items():
+            n = sizes.get(role)
+            if n != expected_n:
+                problems.append(Message("split.wrong_size", {"role": Message(f"role.{role}"), "n": n if n is not None else 0,
+                                                             "expected": expected_n}))
+    if params.disjoint:
+        shared = {k: v for k, v in roles.overlaps.items() if v and not (k == "validation_test" and roles.test_is_validation)}
+        if shared:
+            name, count = max(shared.items(), key=lambda kv: kv[1])
+            problems.append(Message("split.overlap", {"sets": name.replace("_", " / "), "count": count}))
+    if params.stratified and not _stratified(evidence):
+        problems.append(Message("split.not_stratified"))
+    if problems:
+        return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.25, **facts)
+    return CheckResult.ok(Message("split.ok", {"train": sizes["train"], "validation": sizes["validation"] or "-",
+                                               "test": sizes["test"]}), **facts)
+
+
+def _class_counts(rows: Rows | None) -> dict[str, int] | None:
+    return dict(rows.classes) if rows is not None and rows.classes else None
+
+
+def _stratified(evidence: Evidence) -> bool:
+    """A stratified split call, or class proportions within one row of exact stratification."""
+    if any(s.stratify for s in evidence.splits if not s.predefined):
+        return True
+    fit = next((f for f in reversed(evidence.fits) if f.mid == evidence.roles.final_mid), None)
+    measured = evidence.measurement("test")
+    train = _class_counts(fit.y) if fit else None
+    if train is None or measured is None:
+        return False
+    test = {label: sum(row) for label, row in zip(measured.labels, measured.confusion, strict=True)}
+    n_train, n_test = sum(train.values()), sum(test.values())
+    for label in set(train) | set(test):
+        share = train.get(label, 0) / n_train
+        if abs(test.get(label, 0) - share * n_test) > 1.0 + 0.02 * n_test:
+            return False
+    return True
+
+
+class LeakageParams(Params):
+    """Parameters of ``leakage``."""
+
+    validation_not_test: bool = True
+    """Fail when the test set was also the validation data given to fit."""
+
+
+@register("leakage", LeakageParams)
+def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
+    """No preprocessing learned from validation/test rows; validation data is not the test set."""
+    roles = evidence.roles
+    if roles.train is None or roles.test is None:
+        return CheckResult.fail(Message("leakage.cannot_tell"))
+    problems = [Message("leakage.preprocessing", {"detail": leak}) for leak in roles.leaks]
+    if params.validation_not_test and roles.test_is_validation:
+        problems.append(Message("leakage.test_as_validation"))
+    facts = {"leaks": list(roles.leaks), "test_is_validation": roles.test_is_validation,
+             "preprocessing_fits": len(evidence.prep_fits)}
+    if problems:
+        return CheckResult.fail(*problems, **facts)
+    return CheckResult.ok(Message("leakage.ok", {"fits": len(evidence.prep_fits)}), **facts)

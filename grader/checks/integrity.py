@@ -1,0 +1,175 @@
+"""``integrity``: the probe was not tampered with and printed claims match what was measured.
+
+A printed number is only a claim.  It is supported when some computation the notebook really
+made (or the grader's own re-evaluation) produces that number as printed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..models.evidence import ClaimRecord, Evidence, Rows
+from ..models.results import CheckResult, Message
+from .registry import Params, register
+from .rows import same_rows
+
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(%?)")
+CURVE_WORDS = re.compile(r"loss|acc", re.IGNORECASE)
+
+
+class IntegrityParams(Params):
+    """Parameters of ``integrity``."""
+
+    claims: bool = True
+    tampering: bool = True
+    history: bool = True
+
+
+def printed_decimals(claim: ClaimRecord) -> int:
+    """Decimals of the claimed number as printed (a percentage counts two more)."""
+    for match in _NUMBER.finditer(claim.text):
+        raw, percent = match.group(1), match.group(2) == "%"
+        scaled = float(raw) / (100.0 if percent or float(raw) > 1 else 1.0)
+        if abs(scaled - claim.value) < 1e-12:
+            places = len(raw.split(".")[1]) if "." in raw else 0
+            return places + (2 if percent or float(raw) > 1 else 0)
+    return 4
+
+
+def supports(claim: ClaimRecord, value: float) -> bool:
+    """True when ``value`` printed the way the claim was printed would read the same."""
+    tolerance = 0.5 * 10 ** (-printed_decimals(claim)) + 1e-9
+    return abs(claim.value - value) <= max(tolerance, 1e-6)
+
+
+def _numbers(value: object) -> Iterator[float]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        if math.isfinite(float(value)):
+            yield float(value)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _numbers(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers(v)
+
+
+def _label_rows(evidence: Evidence) -> list[Rows]:
+    found: list[Rows] = []
+    for s in evidence.splits:
+        found += [p.rows for p in s.outputs if p.rows is not None and p.rows.labels is not None]
+    for f in evidence.fits:
+        found += [r for r in (f.y, f.validation.y) if r is not None and r.labels is not None]
+    for e in evidence.evaluations:
+        if e.y is not None and e.y.labels is not None:
+            found.append(e.y)
+    for m in evidence.metric_calls:
+        found += [r for r in (m.y_true,) if r is not None and r.labels is not None]
+    return found
+
+
+def _accuracy(a: np.ndarray, b: np.ndarray) -> float | None:
+    if a.shape != b.shape or a.size == 0:
+        return None
+    return float(np.mean(a.astype(str) == b.astype(str)))
+
+
+def legitimate_values(evidence: Evidence, test_only: bool = False) -> list[float]:
+    """Numbers the notebook (or the grader) really computed; with ``test_only`` only on test rows."""
+    test = evidence.roles.test
+    values: list[float] = []
+    for m in evidence.measurements:
+        if not test_only or m.role == "test":
+            values += [m.accuracy, m.macro_f1]
+    for e in evidence.evaluations:
+        if not test_only or same_rows(e.x, test):
+            values += list(_numbers(e.result))
+    for call in evidence.metric_calls:
+        on_test = test is not None and call.y_true is not None and call.y_true.n == test.n
+        if test_only and not on_test:
+            continue
+        values += list(_numbers(call.value)) if call.func != "confusion_matrix" else []
+        if call.func == "confusion_matrix" and isinstance(call.value, list):
+            matrix = np.asarray(call.value, dtype=float)
+            if matrix.ndim == 2 and matrix.sum() > 0:
+                values.append(float(np.trace(matrix) / matrix.sum()))
+        if call.y_true is not None and call.y_pred is not None and call.y_true.labels is not None \
+                and call.y_pred.labels is not None:
+            acc = _accuracy(call.y_true.labels, call.y_pred.labels)
+            if acc is not None:
+                values.append(acc)
+    labels = _label_rows(evidence)
+    for p in evidence.predictions:
+        if p.output is None or p.output.labels is None or (test_only and not same_rows(p.x, test)):
+            continue
+        for rows in labels:
+            if rows.n == p.output.n and rows.labels is not None:
+                acc = _accuracy(rows.labels, p.output.labels)
+                if acc is not None:
+                    values.append(acc)
+    if not test_only:
+        for fit in evidence.fits:
+            for series in fit.history.values():
+                values += [v for v in series if math.isfinite(v)]
+    return values
+
+
+def unsupported_claims(evidence: Evidence) -> list[ClaimRecord]:
+    """Claims no computation in the notebook backs (test claims need a test-rows computation)."""
+    everything = legitimate_values(evidence)
+    on_test = legitimate_values(evidence, test_only=True) if evidence.roles.test is not None else everything
+    bad = []
+    for claim in evidence.claims:
+        pool = on_test if claim.qualifier == "test" else everything
+        if not any(supports(claim, v) for v in pool):
+            bad.append(claim)
+    return bad
+
+
+def faked_curves(evidence: Evidence) -> list[str]:
+    """Plotted loss/accuracy curves as long as a recorded history but matching none of them."""
+    series = [s for f in evidence.fits for s in f.history.values() if len(s) >= 3]
+    lengths = {len(s) for s in series}
+    found = []
+    for figure in evidence.figures:
+        for ax in figure.axes:
+            for line in ax.lines:
+                label = " ".join([line.label, ax.ylabel, ax.title])
+                if len(line.y) not in lengths or not CURVE_WORDS.search(label):
+                    continue
+                ys = [v if v is not None else math.nan for v in line.y]
+                if not any(len(s) == len(ys) and all(
+                        (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-4 + 1e-3 * abs(b)
+                        for a, b in zip(ys, s, strict=True)) for s in series):
+                    found.append(line.label or ax.title or f"cell {figure.cell}")
+    return found
+
+
+@register("integrity", IntegrityParams)
+def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
+    """The probe was not tampered with and printed claims match what the grader measured."""
+    problems = []
+    if params.tampering:
+        if not evidence.probe_ok:
+            problems.append(Message("integrity.probe_missing"))
+        if evidence.tampered:
+            problems.append(Message("integrity.tampered", {"what": list(evidence.tampered)[:5]}))
+    bad_claims = unsupported_claims(evidence) if params.claims else []
+    measured = evidence.measurement("test")
+    for claim in bad_claims[:3]:
+        problems.append(Message("integrity.claim", {"text": claim.text, "cell": claim.cell,
+                                                    "measured": measured.accuracy if measured else "?"}))
+    curves = faked_curves(evidence) if params.history else []
+    if curves:
+        problems.append(Message("integrity.curve", {"curves": curves[:3]}))
+    facts = {"claims": len(evidence.claims), "unsupported_claims": [c.text for c in bad_claims],
+             "tampered": list(evidence.tampered), "curves_not_from_history": curves}
+    if problems:
+        return CheckResult.fail(*problems, **facts)
+    return CheckResult.ok(Message("integrity.ok", {"claims": len(evidence.claims)}), **facts)

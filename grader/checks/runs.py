@@ -1,0 +1,46 @@
+"""``runs``: the notebook (or the named cells) executed without error."""
+
+from __future__ import annotations
+
+from ..models.evidence import Evidence
+from ..models.results import CheckResult, Message
+from .registry import Params, register
+
+
+class RunsParams(Params):
+    """Parameters of ``runs``."""
+
+    cells: list[int] | None = None
+    """Only these cells (notebook indices) must run cleanly; default: all."""
+    max_errors: int = 0
+    """How many erroring cells are tolerated."""
+
+
+@register("runs", RunsParams)
+def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
+    """The notebook ran top to bottom without errors."""
+    cells = [c for c in evidence.cells if params.cells is None or c.index in params.cells]
+    if not cells:
+        return CheckResult.fail(Message("runs.no_cells"))
+    ok = [c for c in cells if c.status == "ok"]
+    errors = [c for c in cells if c.status == "error"]
+    timeouts = [c for c in cells if c.status == "timeout"]
+    not_run = [c for c in cells if c.status == "not_run"]
+    facts = {"cells": len(cells), "ok": len(ok), "errors": len(errors), "timeouts": len(timeouts),
+             "not_run": len(not_run)}
+    fraction = len(ok) / len(cells)
+    messages = []
+    if evidence.status == "kernel_died" or (not_run and evidence.status != "timeout"):
+        messages.append(Message("runs.kernel_died", {"reason": evidence.reason or "", "count": len(not_run)}))
+    if timeouts or evidence.status == "timeout":
+        messages.append(Message("runs.timeout", {"reason": evidence.reason or "",
+                                                 "cell": timeouts[0].index if timeouts else "?"}))
+    if errors:
+        first = errors[0]
+        messages.append(Message("runs.cell_errors", {"count": len(errors), "cell": first.index,
+                                                     "error": (first.error or "").splitlines()[0][:200]}))
+    if not_run and evidence.status == "timeout":
+        messages.append(Message("runs.not_run", {"count": len(not_run)}))
+    if timeouts or not_run or len(errors) > params.max_errors:
+        return CheckResult.fail(*messages, fraction=fraction, **facts)
+    return CheckResult.ok(Message("runs.ok", {"count": len(cells)}), *messages, **facts)

@@ -1,0 +1,94 @@
+"""Command line: parses arguments and calls the pipeline; nothing else lives here.
+
+Exit codes: 0 all required items passed - 1 graded, something failed - 2 the input could not
+be graded (one line on stderr) - 3 the grader itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import GraderError
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="grader", description="Grade neural-network homework notebooks.")
+    parser.add_argument("--version", action="version", version=f"grader {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="check one notebook before handing it in")
+    check.add_argument("notebook")
+    check.add_argument("--rubric", required=True, help="bundled rubric name or a rubric YAML path")
+    _common(check)
+    check.add_argument("--json", dest="json_out", help="write the result JSON here")
+    check.add_argument("--html", dest="html_out", help="write the HTML report here")
+    check.add_argument("--sandbox", dest="sandbox", action="store_true", default=None,
+                       help="require the bubblewrap sandbox (default: use it when available)")
+
+    grade = sub.add_parser("grade", help="grade a folder, zip or notebook of submissions")
+    grade.add_argument("submissions")
+    grade.add_argument("--rubric", help="rubric name or path (default: per folder, by bundled rubric name)")
+    grade.add_argument("--out", required=True, help="folder for results and reports")
+    _common(grade)
+    grade.add_argument("--workers", type=int, default=1)
+    grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
+
+    export = sub.add_parser("export", help="export graded results for an LMS")
+    export.add_argument("dir")
+    export.add_argument("--format", required=True, dest="fmt")
+
+    rubric = sub.add_parser("rubric", help="rubric tools")
+    rubric_sub = rubric.add_subparsers(dest="rubric_command", required=True)
+    validate = rubric_sub.add_parser("validate", help="validate a rubric file")
+    validate.add_argument("path")
+
+    reference = sub.add_parser("reference", help="reference notebook tools")
+    reference_sub = reference.add_subparsers(dest="reference_command", required=True)
+    verify = reference_sub.add_parser("verify", help="grade each reference against its rubric")
+    verify.add_argument("names", nargs="*")
+    _common(verify)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="folder with the real dataset files (else offline stand-ins)")
+    parser.add_argument("--lang", choices=("en", "id"), default="en")
+    parser.add_argument("--cache-dir", help="evidence cache folder (default ~/.cache/grader)")
+    parser.add_argument("--no-cache", action="store_true", help="always execute, keep nothing")
+    if parser.prog.split()[-1] != "check":
+        parser.add_argument("--no-sandbox", action="store_true",
+                            help="run student code without the bubblewrap sandbox (trusted code only)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``grader`` command."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="grader: %(message)s", stream=sys.stderr)
+    from . import commands
+
+    try:
+        return int(commands.run(args))
+    except GraderError as exc:
+        print(f"grader: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("grader: interrupted", file=sys.stderr)
+        return EXIT_BUG
+    except Exception as exc:  # the grader itself failed: say so in one line, log the rest
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        print(f"grader: internal error ({type(exc).__name__}: {str(exc)[:200]}); "
+              "rerun with -v and report it", file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

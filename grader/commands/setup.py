@@ -1,0 +1,71 @@
+"""Turning command-line choices into grading settings (rubric, cache, sandbox)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..cache import EvidenceCache, default_cache_dir
+from ..checks import param_models
+from ..errors import ConfigError, SandboxUnavailable
+from ..models.rubric import Rubric
+from ..pipeline import GradeSettings
+from ..rubric.loader import load_rubric
+from ..rubric.locate import find_rubric
+
+
+def rubric_from(name_or_path: str) -> tuple[Rubric, Path]:
+    """A validated rubric (by bundled name or path) and the folder it lives in."""
+    path = find_rubric(name_or_path)
+    rubric = load_rubric(str(path), param_models())
+    return resolve_test_files(rubric, path.parent), path.parent
+
+
+def resolve_test_files(rubric: Rubric, folder: Path) -> Rubric:
+    """Make ``test`` items' files absolute, relative to the rubric's folder."""
+    items = []
+    for item in rubric.items:
+        if item.check == "test" and "file" in item.params:
+            params = dict(item.params)
+            params["file"] = str((folder / params["file"]).resolve())
+            item = item.model_copy(update={"params": params})
+        items.append(item)
+    return rubric.model_copy(update={"items": tuple(items)})
+
+
+def data_dir_from(value: str | None) -> Path | None:
+    """The --data-dir folder, which must exist when given."""
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        raise ConfigError(f"--data-dir {value}: no such folder")
+    return path
+
+
+def cache_from(cache_dir: str | None, no_cache: bool) -> EvidenceCache | None:
+    """The evidence cache, unless disabled."""
+    if no_cache:
+        return None
+    return EvidenceCache(Path(cache_dir) if cache_dir else default_cache_dir())
+
+
+def sandbox_choice(required: bool, allowed: bool) -> tuple[bool, str | None]:
+    """(use the sandbox?, a warning line when running without it)."""
+    if not allowed:
+        return False, "running WITHOUT a sandbox (--no-sandbox): only grade code you trust"
+    from ..sandbox import sandbox_available
+
+    ok, why = sandbox_available()
+    if ok:
+        return True, None
+    if required:
+        raise SandboxUnavailable(f"the sandbox is not available ({why}); install bubblewrap "
+                                 "(apt-get install bubblewrap) or pass --no-sandbox for trusted code")
+    return False, f"no sandbox here ({why}): your notebook runs unsandboxed, as on your own machine"
+
+
+def settings_for(rubric: Rubric, rubric_dir: Path, *, data_dir: Path | None, lang: str,
+                 cache: EvidenceCache | None, sandboxed: bool, work_root: Path | None = None) -> GradeSettings:
+    """GradeSettings from the parts."""
+    return GradeSettings(rubric=rubric, rubric_dir=rubric_dir, lang=lang, data_dir=data_dir,
+                         sandboxed=sandboxed, cache=cache, work_root=work_root)

@@ -1,0 +1,73 @@
+"""JUnit XML: one testsuite per submission, one testcase per item, for CI dashboards."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..models.results import Result
+from .atomic import write_text_atomic
+from .summary import number, status_line, student_key
+
+JUNIT_FILE = "junit.xml"
+# Characters XML 1.0 forbids; tracebacks can carry them (ANSI escapes, NUL).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str | None) -> str:
+    return _NOT_XML.sub("", text or "")
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _properties(parent: ET.Element, values: dict[str, str]) -> None:
+    properties = ET.SubElement(parent, "properties")
+    for name, value in values.items():
+        ET.SubElement(properties, "property", name=name, value=_xml(value))
+
+
+def _suite(result: Result) -> ET.Element:
+    failures = sum(not i.passed for i in result.items)
+    errors = 0 if result.status == "graded" else 1
+    suite = ET.Element("testsuite", name=_xml(student_key(result)),
+                       tests=str(len(result.items) + errors), failures=str(failures),
+                       errors=str(errors), skipped="0", time=f"{result.duration_s:.3f}")
+    _properties(suite, {"submission": result.submission, "student": result.student or "",
+                        "rubric": result.rubric, "status": result.status,
+                        "score": number(result.score), "max_score": number(result.max_score)})
+    if errors:
+        # A run that did not complete is an error of the submission as a whole.
+        case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric), name="status")
+        ET.SubElement(case, "error", message=_xml(status_line(result)),
+                      type=result.status).text = _xml(result.reason)
+    for item in result.items:
+        case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric),
+                             name=_xml(item.id), time="0")
+        _properties(case, {"title": item.title, "points": number(item.points),
+                           "max_points": number(item.max_points),
+                           "visibility": item.visibility})
+        if not item.passed:
+            failure = ET.SubElement(case, "failure", type=item.check,
+                                    message=_xml(_first_line(item.feedback) or item.title))
+            failure.text = _xml(item.feedback)
+    cell_errors = [f"cell {c.index}: {c.error}" for c in result.cells if c.error]
+    if cell_errors or result.notes:
+        ET.SubElement(suite, "system-out").text = _xml("\n".join([*cell_errors, *result.notes]))
+    return suite
+
+
+def write_junit(results: Sequence[Result], results_dir: Path) -> Path:
+    """``junit.xml`` with a ``testsuites`` root holding every submission."""
+    root = ET.Element("testsuites", name="grader",
+                      tests=str(sum(len(r.items) + (r.status != "graded") for r in results)),
+                      failures=str(sum(not i.passed for r in results for i in r.items)),
+                      errors=str(sum(r.status != "graded" for r in results)))
+    for result in results:
+        root.append(_suite(result))
+    ET.indent(root)
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return write_text_atomic(results_dir / JUNIT_FILE, text + "\n")

@@ -1,0 +1,54 @@
+"""Plain-text pieces shared by the exporters: numbers, student keys, a feedback digest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from ..models.results import Result
+
+# Cells a spreadsheet would run as a formula (CSV injection): student ids come from file names.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number(value: float) -> str:
+    """A score for a machine: "10", "7.5" (a dot, no needless ".0")."""
+    if abs(value - round(value)) < 1e-9:
+        return str(round(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text that a spreadsheet shows as text, never evaluates as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def student_key(result: Result) -> str:
+    """Who a result belongs to: the student id, else the submission's file name."""
+    return result.student or PurePath(result.submission).stem or result.submission
+
+
+def file_stem(text: str) -> str:
+    """``text`` reduced to characters that are safe in a file name on every system."""
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "submission"
+
+
+def status_line(result: Result) -> str:
+    """The status and, when there is one, its reason."""
+    return f"{result.status}: {result.reason}" if result.reason else result.status
+
+
+def feedback_digest(result: Result) -> str:
+    """What a student may read in an LMS: status, visible items with verdicts, failed cells."""
+    lines = [status_line(result)]
+    for item in result.items:
+        if item.visibility == "hidden":
+            continue
+        mark = "✓" if item.passed else "✗"
+        line = f"{mark} {item.title} ({number(item.points)}/{number(item.max_points)})"
+        lines.append(f"{line}: {item.feedback}" if item.feedback and not item.passed else line)
+    for cell in result.cells:
+        if cell.status in ("error", "timeout") and cell.error:
+            lines.append(f"cell {cell.index}: {cell.error.strip().splitlines()[0]}")
+    lines.extend(result.notes)
+    return "\n".join(lines)

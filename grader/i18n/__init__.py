@@ -1,0 +1,81 @@
+"""Feedback in English and Bahasa Indonesia.
+
+Checks speak in :class:`~grader.models.results.Message` codes; the words live in
+``messages.yaml`` (one entry per code, both languages side by side, so a translator sees
+the English next to the Indonesian).
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..models.results import Message
+
+LANGUAGES = ("en", "id")
+_CATALOGUE = Path(__file__).with_name("messages.yaml")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Code -> {"en": template, "id": template}."""
+    with open(_CATALOGUE, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {str(k): {lang: str(v[lang]) for lang in LANGUAGES} for k, v in data.items()}
+
+
+class _Formatter(string.Formatter):
+    """Formats plain values readably; a nested Message is rendered in the same language;
+    a missing value stays visible as ``{name}``."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        if isinstance(key, str) and key not in kwargs:
+            return _Missing(key)
+        return super().get_value(key, args, kwargs)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, _Missing):
+            return "{" + value.name + "}"
+        if isinstance(value, Message):
+            return render(value, self.lang)
+        if format_spec:
+            try:
+                return format(value, format_spec)
+            except (TypeError, ValueError):
+                return str(_fmt(value))
+        return str(_fmt(value))
+
+
+class _Missing:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_fmt(v)) for v in value)
+    return value
+
+
+def render(message: Message, lang: str = "en") -> str:
+    """The message in ``lang`` with its values filled in."""
+    entry = catalogue().get(message.code)
+    if entry is None:
+        return message.code + (f" {message.params}" if message.params else "")
+    template = entry.get(lang) or entry["en"]
+    return _Formatter(lang).vformat(template, (), dict(message.params))
+
+
+def template_fields(code: str, lang: str) -> set[str]:
+    """Placeholders used by one template (for the catalogue's own tests)."""
+    return {name for _, name, _, _ in string.Formatter().parse(catalogue()[code][lang]) if name}

@@ -1,0 +1,123 @@
+"""Intake stage: find the notebooks in what was handed in and say whose they are.
+
+Accepts a single .ipynb, a folder (of notebooks, or of one folder per student), or an LMS
+download zip.  Student ids come from LMS file-name conventions:
+
+* Moodle:  ``Ayu Lestari_123456_assignsubmission_file_/tugas.ipynb``  -> ``123456``
+* Canvas:  ``lestariayu_98765_4321_tugas.ipynb`` (late: ``lestariayu_LATE_98765_...``) -> ``98765``
+* Gradescope: ``submission_1234567/...`` -> ``1234567``
+* otherwise the file's (or its folder's) name.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from ..errors import SubmissionError
+from ..models.submission import Submission
+
+MAX_ZIP_BYTES = 1024 * 1024 * 1024
+MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_?$")
+_CANVAS = re.compile(r"^(?P<login>[a-z0-9]+)_(?:LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$", re.IGNORECASE)
+_GRADESCOPE = re.compile(r"^submission_(?P<id>\d+)$")
+SKIP_DIRS = {".ipynb_checkpoints", "__MACOSX", "__pycache__", ".git"}
+
+__all__ = ["collect_submissions", "read_notebook_problem", "student_id"]
+
+
+def student_id(path: Path, root: Path) -> str | None:
+    """The student id implied by an LMS file or folder name (None for a plain file)."""
+    relative = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+    for part in [*relative.parts[:-1]][::-1]:
+        for pattern in (_MOODLE, _GRADESCOPE):
+            match = pattern.match(part)
+            if match:
+                return match.group("id")
+    match = _CANVAS.match(path.name)
+    if match:
+        return match.group("id")
+    if len(relative.parts) > 1:
+        return relative.parts[0]
+    return None
+
+
+def read_notebook_problem(path: Path) -> str | None:
+    """Why ``path`` is not a gradable notebook, in one line; None when it is fine."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror})"
+    if size > MAX_NOTEBOOK_BYTES:
+        return f"the notebook is {size // (1024 * 1024)} MB, over the {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MB limit"
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        return f"not a valid Jupyter notebook ({first})"
+    if not any(c.cell_type == "code" for c in nb.cells):
+        return "the notebook has no code cells"
+    return None
+
+
+def _notebooks(folder: Path) -> list[Path]:
+    found = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        if not any(part in SKIP_DIRS or part.startswith(".") for part in path.relative_to(folder).parts):
+            found.append(path)
+    return found
+
+
+def _extract(archive: Path) -> Path:
+    target = Path(tempfile.mkdtemp(prefix="grader-intake-"))
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+            if total > MAX_ZIP_BYTES:
+                raise SubmissionError(f"{archive.name}: the zip unpacks to {total // 2**20} MB, over the limit")
+            for info in zf.infolist():
+                name = Path(info.filename)
+                if name.is_absolute() or ".." in name.parts:
+                    raise SubmissionError(f"{archive.name}: unsafe path inside the zip: {info.filename}")
+            zf.extractall(target)
+    except zipfile.BadZipFile:
+        shutil.rmtree(target, ignore_errors=True)
+        raise SubmissionError(f"{archive.name}: not a valid zip file") from None
+    return target
+
+
+def collect_submissions(given: Path) -> list[Submission]:
+    """Every notebook in ``given`` (file, folder or zip) as a Submission."""
+    if not given.exists():
+        raise SubmissionError(f"{given}: no such file or folder")
+    if given.is_file() and given.suffix.lower() == ".zip":
+        root = _extract(given)
+    elif given.is_file():
+        problem = read_notebook_problem(given) if given.suffix.lower() == ".ipynb" else "not a .ipynb notebook"
+        return [Submission(path=given, display=str(given), student=student_id(given, given.parent),
+                           siblings=_siblings(given, given.parent), problem=problem)]
+    else:
+        root = given
+    found = []
+    for path in _notebooks(root):
+        display = str(given / path.relative_to(root)) if root != given else str(path)
+        found.append(Submission(path=path, display=display, student=student_id(path, root),
+                                siblings=_siblings(path, root), problem=read_notebook_problem(path)))
+    if not found:
+        raise SubmissionError(f"{given}: no .ipynb notebooks found")
+    return found
+
+
+def _siblings(notebook: Path, root: Path) -> tuple[Path, ...]:
+    """Data files handed in next to a notebook in its own folder (not other students' notebooks)."""
+    folder = notebook.parent
+    if folder == root and len(list(root.glob("*.ipynb"))) > 1:
+        return ()  # a flat folder of many students: nothing beside a notebook is its own
+    return tuple(p for p in sorted(folder.iterdir())
+                 if p.is_file() and p.suffix.lower() not in (".ipynb",) and not p.name.startswith("."))

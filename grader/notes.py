@@ -1,0 +1,24 @@
+"""Notes for the student about what the grader did on their behalf (from the evidence)."""
+
+from __future__ import annotations
+
+from .i18n import render
+from .models.evidence import Evidence
+from .models.results import Message
+
+NOTE_CODES = {"install_skipped", "dataset_served", "shim_plot_confusion_matrix", "colab_mount",
+              "colab_upload", "probe_hook_failed"}
+
+
+def note_lines(evidence: Evidence, lang: str) -> list[str]:
+    """One readable line per distinct note (repeats folded)."""
+    lines: list[str] = []
+    for note in evidence.notes:
+        if note.code not in NOTE_CODES:
+            continue
+        params = {k: str(v) for k, v in note.detail.items()}
+        params["cell"] = str(note.cell)
+        line = render(Message(f"note.{note.code}", params), lang)
+        if line not in lines:
+            lines.append(line)
+    return lines

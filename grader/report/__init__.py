@@ -1,0 +1,10 @@
+"""Reports for people: an HTML page per submission, one per class, a terminal summary."""
+
+from __future__ import annotations
+
+from .class_report import render_class_html
+from .html import render_submission_html
+from .labels import LABELS, labels_for
+from .terminal import print_summary
+
+__all__ = ["LABELS", "labels_for", "print_summary", "render_class_html", "render_submission_html"]

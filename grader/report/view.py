@@ -1,0 +1,125 @@
+"""What a submission report shows, decided once for the HTML page and the terminal alike.
+
+Student view: hidden items disappear together with their points, so the totals a student
+sees are the totals of what they can see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..models.evidence import Evidence
+from ..models.execution import CellRun
+from ..models.results import CellResult, ItemResult, Result
+
+# A cell error can hold a whole traceback; one line is what names the failure.
+ERROR_LINE_LIMIT = 240
+SOURCE_LINE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell that failed or hit its limit, shortened for the reader."""
+
+    index: int
+    """The cell's index as the result JSON and the reason line give it."""
+    status: str
+    error: str
+    source: str
+    """The first non-blank line of the cell's code, so the student can find the cell."""
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """Cells that never ran because the kernel died or time ran out."""
+
+    count: int
+    first: int
+
+
+def first_line(text: str | None, limit: int = ERROR_LINE_LIMIT) -> str:
+    """The first non-blank line of ``text``, cut to ``limit`` characters."""
+    for line in (text or "").splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+def shown_items(result: Result, student_view: bool) -> tuple[ItemResult, ...]:
+    """The items a reader sees: all of them, or only visible ones for a student."""
+    if not student_view:
+        return result.items
+    return tuple(i for i in result.items if i.visibility != "hidden")
+
+
+def shown_totals(result: Result, student_view: bool) -> tuple[float, float]:
+    """Score and maximum to display; hidden items' points are taken out in student view."""
+    if not student_view:
+        return result.score, result.max_score
+    hidden = [i for i in result.items if i.visibility == "hidden"]
+    score = result.score - sum(i.points for i in hidden)
+    maximum = result.max_score - sum(i.max_points for i in hidden)
+    return max(0.0, score), max(0.0, maximum)
+
+
+def score_fraction(score: float, maximum: float) -> float:
+    """Score as a share of the maximum, 0..1 (0 when there is nothing to earn)."""
+    return min(1.0, max(0.0, score / maximum)) if maximum > 0 else 0.0
+
+
+def status_text(status: str, words: Mapping[str, str]) -> str:
+    """The submission status in words."""
+    return words.get(f"status_{status}", status)
+
+
+def student_name(result: Result, words: Mapping[str, str]) -> str:
+    """The student id, or a placeholder when the LMS file name carried none."""
+    return result.student or words["unknown_student"]
+
+
+def _sources(evidence: Evidence | None) -> dict[int, str]:
+    if evidence is None:
+        return {}
+    return {out.index: first_line(out.source, SOURCE_LINE_LIMIT) for out in evidence.outputs}
+
+
+def _cells(result: Result, evidence: Evidence | None) -> tuple[CellResult | CellRun, ...]:
+    # The result's cells are authoritative; a result built before scoring may carry none.
+    if result.cells:
+        return result.cells
+    return evidence.cells if evidence is not None else ()
+
+
+def cell_problems(result: Result, evidence: Evidence | None) -> list[CellProblem]:
+    """Cells that raised or timed out, in notebook order, each with its first error line."""
+    cells = _cells(result, evidence)
+    sources = _sources(evidence)
+    return [CellProblem(index=c.index, status=c.status, error=first_line(c.error),
+                        source=sources.get(c.index, ""))
+            for c in sorted(cells, key=lambda c: c.index) if c.status in ("error", "timeout")]
+
+
+def cells_not_run(result: Result, evidence: Evidence | None) -> NotRun | None:
+    """How many cells never ran, and the first of them; None when every cell ran."""
+    skipped = sorted(c.index for c in _cells(result, evidence) if c.status == "not_run")
+    return NotRun(count=len(skipped), first=skipped[0]) if skipped else None
+
+
+def notes_for(result: Result, evidence: Evidence | None) -> list[str]:
+    """Things done on the student's behalf, as rendered by the pipeline.
+
+    Raw evidence notes are codes; they are listed only when the result carries no rendered
+    notes, so that a partial run still says what the grader did.
+    """
+    if result.notes:
+        return list(result.notes)
+    if evidence is None:
+        return []
+    return [note.code + (f" ({_details(note.detail)})" if note.detail else "")
+            for note in evidence.notes]
+
+
+def _details(detail: Mapping[str, object]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in detail.items())

@@ -1,0 +1,121 @@
+"""Run the notebook worker (nbclient and the kernel together) inside bubblewrap.
+
+``Sandbox().wrap`` turns the worker command into a sandboxed one and plugs into
+``execute_notebook(..., wrap=...)``.  Inside: the system and Python read-only, only this
+job's workspace writable, a private /tmp, no network but loopback, no view of other
+submissions, rubrics or reference solutions; rlimits on every process and a cgroup on the
+whole tree.  See ``describe()`` for the limits actually in force on this machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+
+from ..errors import SandboxUnavailable
+from ..execute.launch import HARD_LIMIT_MARGIN_S
+from ..execute.worker import write_json_atomic
+from ..models.execution import ExecutionJob
+from .cgroups import cgroup_support
+from .limits import LIMITS_ENV, SandboxLimits, rlimits, usable_cores
+from .mounts import bwrap_command, bwrap_path
+
+__all__ = ["Sandbox", "SandboxLimits", "sandbox_available"]
+
+SPEC_FILE = "sandbox.json"
+
+
+@functools.cache
+def sandbox_available() -> tuple[bool, str]:
+    """(True, "") when bubblewrap can build the sandbox here, else (False, one-line reason)."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        return False, "bubblewrap (bwrap) is not installed - install it, or grade with --no-sandbox"
+    probe = [bwrap, "--unshare-user", "--uid", "0", "--gid", "0", "--disable-userns",
+             "--unshare-pid", "--unshare-net", "--die-with-parent", "--cap-drop", "ALL",
+             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true"]
+    try:
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bubblewrap cannot run here ({exc})"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return False, f"bubblewrap cannot create namespaces here: {last[:160]}"
+    return True, ""
+
+
+def _tree_limits() -> tuple[list[str], str]:
+    """Cgroup controllers usable for runs (checked once per process)."""
+    return _cached_support()
+
+
+@functools.cache
+def _cached_support() -> tuple[list[str], str]:
+    controllers, note = cgroup_support()
+    return controllers, note
+
+
+class Sandbox:
+    """Wraps worker commands in bubblewrap with ``limits``."""
+
+    def __init__(self, limits: SandboxLimits = SandboxLimits()) -> None:  # noqa: B008 - frozen, so sharing is safe
+        self.limits = limits
+
+    def _nproc_rlimit(self, controllers: list[str]) -> bool:
+        # RLIMIT_NPROC is useless for root (never enforced) and redundant with the cgroup
+        return "pids" not in controllers and os.geteuid() != 0
+
+    def wrap(self, command: list[str], job: ExecutionJob) -> list[str]:
+        """The sandboxed form of ``command`` (usable as ``launch(wrap=sandbox.wrap)``)."""
+        ok, why = sandbox_available()
+        if not ok:
+            raise SandboxUnavailable(why)
+        controllers, _ = _tree_limits()
+        limits = self.limits
+        env = {LIMITS_ENV: limits.to_env(job.notebook_timeout)}
+        table = rlimits(limits, job.notebook_timeout, nproc=self._nproc_rlimit(controllers))
+        spec = {
+            "command": bwrap_command(command, job, tmp_bytes=limits.file_size_mb * 1024 * 1024, env=env),
+            "rlimits": [[which, soft, hard] for which, (soft, hard) in table.items()],
+            "cgroup": bool(controllers),
+            "processes": limits.processes,
+            "memory_mb": limits.memory_mb,
+            "tree_memory_mb": limits.tree_memory_mb(),
+            "file_size_mb": limits.file_size_mb,
+            "open_files": limits.open_files,
+            # below the launcher's own hard limit, so the supervisor (not a SIGKILL) ends it
+            "deadline_s": job.notebook_timeout + HARD_LIMIT_MARGIN_S / 2,
+            "notebook": job.notebook,
+            "out_dir": job.out_dir,
+            "evidence_dir": job.evidence_dir,
+        }
+        os.makedirs(job.out_dir, exist_ok=True)
+        path = os.path.join(job.out_dir, SPEC_FILE)
+        write_json_atomic(path, spec)
+        return [sys.executable, "-m", "grader.sandbox.supervise", path]
+
+    def describe(self) -> list[str]:
+        """The limits in force on this machine, one line each, in words."""
+        limits = self.limits
+        controllers, note = _tree_limits()
+        cpu = (f"CPU time {limits.cpu_s} s per process (RLIMIT_CPU)" if limits.cpu_s is not None else
+               f"CPU time (notebook timeout + 120 s) x {usable_cores()} cores per process (RLIMIT_CPU)")
+        lines = [f"memory {limits.memory_mb} MB per process (RLIMIT_AS)"]
+        if "memory" in controllers:
+            lines.append(f"memory {limits.tree_memory_mb()} MB for all processes together ({note} memory)")
+        else:
+            lines.append(f"memory of all processes together: not limited ({note})")
+        lines += [cpu, f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE); private /tmp of "
+                  f"{limits.file_size_mb} MB (tmpfs)", f"open files {limits.open_files} (RLIMIT_NOFILE)"]
+        if "pids" in controllers:
+            lines.append(f"processes {limits.processes}, threads included ({note} pids)")
+        elif self._nproc_rlimit(controllers):
+            lines.append(f"processes {limits.processes} (RLIMIT_NPROC)")
+        else:
+            lines.append(f"processes: not limited (running as root and {note})")
+        lines += ["network: none (own network namespace, loopback only)",
+                  "files: system and Python read-only; only this run's workspace writable; "
+                  "private /tmp; no capabilities"]
+        return lines

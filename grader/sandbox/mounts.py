@@ -1,0 +1,133 @@
+"""The bubblewrap command line: what the sandbox can see, and nothing more.
+
+Whitelisting, not blacklisting: the new root starts empty and only the system folders,
+the Python installation, the virtual environment, the ``grader`` package folder and this
+job's workspace are mounted - the first ones read-only.  So the repository's ``reference/``
+and ``rubrics/``, other submissions and the grader's outputs never exist inside.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from ..models.execution import ExecutionJob
+
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+PASSED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
+"""The grader's environment stays outside (it may hold tokens); only these pass through."""
+SANDBOX_ENV = {
+    # glibc makes up to 8 malloc arenas per core, 64 MB of address space each: on a big
+    # machine that alone would eat RLIMIT_AS before the notebook allocates anything
+    "MALLOC_ARENA_MAX": "4",
+    "TMPDIR": "/tmp",
+}
+
+
+def bwrap_path() -> str | None:
+    """The bubblewrap executable, if installed."""
+    return shutil.which("bwrap") or (os.path.exists("/usr/bin/bwrap") and "/usr/bin/bwrap") or None
+
+
+def package_dir() -> Path:
+    """The folder of the ``grader`` package the worker will import."""
+    return Path(os.path.abspath(__file__)).parent.parent
+
+
+def python_dirs() -> list[str]:
+    """The Python installation and the virtual environment (read-only inside)."""
+    found: list[str] = []
+    for prefix in (sys.base_prefix, sys.prefix, sys.exec_prefix):
+        folder = os.path.abspath(prefix)
+        if folder not in found:
+            found.append(folder)
+    return found
+
+
+def hidden_dirs(visible: list[str]) -> list[str]:
+    """Folders inside the mounted trees that must look empty.
+
+    A wheel install bundles the rubrics and reference solutions as ``grader/_bundled``
+    (see pyproject.toml); an editable install leaves such a folder in site-packages.
+    """
+    found: list[str] = []
+    roots = [os.path.realpath(v) + "/" for v in visible]
+    for entry in [*sys.path, str(package_dir().parent)]:
+        candidate = os.path.join(os.path.realpath(entry or "."), "grader", "_bundled")
+        inside = any(candidate.startswith(root) for root in roots)
+        if inside and os.path.isdir(candidate) and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _system_args() -> list[str]:
+    args: list[str] = []
+    for folder in SYSTEM_DIRS:
+        if os.path.islink(folder):
+            args += ["--symlink", os.readlink(folder), folder]  # merged-/usr systems
+        elif os.path.isdir(folder):
+            args += ["--ro-bind", folder, folder]
+    return args
+
+
+def _same_path(flag: str, path: str) -> list[str]:
+    """Mount ``path`` at the path the job names it by (and at its real path, if a link)."""
+    given, real = os.path.abspath(path), os.path.realpath(path)
+    args = [flag, real, given]
+    if real != given:
+        args += [flag, real, real]
+    return args
+
+
+def _job_dirs(job: ExecutionJob) -> list[str]:
+    """The writable folders of this job: work (the notebook's cwd), evidence, out, home."""
+    folders = [job.workdir, job.evidence_dir, job.out_dir]
+    home = job.kernel_env.get("HOME")
+    if home:
+        folders.append(home)
+    return folders
+
+
+def _dataset_files(job: ExecutionJob, writable: list[str]) -> list[str]:
+    """Staged dataset files outside the workspace, mounted read-only one by one."""
+    inside = [os.path.realpath(w) + "/" for w in writable]
+    files = {os.path.abspath(p) for p in job.datasets.values() if os.path.isfile(p)}
+    return sorted(f for f in files if not any(os.path.realpath(f).startswith(w) for w in inside))
+
+
+def sandbox_path() -> str:
+    """PATH inside: the environment's own scripts first, then the system's."""
+    return ":".join([os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"])
+
+
+def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int,
+                  env: dict[str, str]) -> list[str]:
+    """The full ``bwrap ... -- command`` for one job."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise FileNotFoundError("bwrap")
+    read_only = python_dirs() + [str(package_dir())]
+    writable = _job_dirs(job)
+    args = [bwrap, "--unshare-user", "--uid", "0", "--gid", "0", "--disable-userns",
+            "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--hostname", "sandbox",
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
+    args += _system_args()
+    args += ["--dev", "/dev", "--proc", "/proc", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    for folder in read_only:
+        args += _same_path("--ro-bind", folder)
+    for folder in hidden_dirs(read_only):
+        args += ["--tmpfs", folder, "--remount-ro", folder]
+    for path in _dataset_files(job, writable):
+        args += _same_path("--ro-bind", path)
+    for folder in writable:  # after /tmp: a workspace under /tmp must win over the tmpfs
+        args += _same_path("--bind", folder)
+    args += ["--chdir", os.path.abspath(job.workdir)]
+    for name in PASSED_ENV:
+        if name in os.environ:
+            args += ["--setenv", name, os.environ[name]]
+    for name, value in {**SANDBOX_ENV, "PATH": sandbox_path(), **env}.items():
+        args += ["--setenv", name, value]
+    return [*args, "--", *command]

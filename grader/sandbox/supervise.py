@@ -1,0 +1,132 @@
+"""The process that owns one sandboxed run: ``python -m grader.sandbox.supervise SPEC.json``.
+
+It stays outside the sandbox: it makes the run's cgroup, starts bubblewrap inside it with
+the rlimits set, watches the cgroup's counters, and when a tree-wide limit trips kills the
+kernel and everything it started (the executor survives and records the death).  At the end
+it kills whatever is left, names the limit in the outcome and removes the cgroup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from .cgroups import JobCgroup, create_job_cgroup
+from .limits import apply_rlimits
+from .verdict import settle_outcome
+
+POLL_S = 0.1
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, start time) of a process, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    fields = text[text.rfind(")") + 2 :].split()  # the name in (...) may hold spaces
+    return int(fields[1]), int(fields[19])
+
+
+def student_processes(pids: set[int], bwrap_pid: int) -> set[int]:
+    """Every process of the run except bubblewrap, its pid-1 reaper and the executor.
+
+    bubblewrap (outside) -> its reaper (pid 1 inside) -> the executor -> the kernel -> ...
+    Orphans are re-parented to the reaper, next to the executor: the executor is the
+    reaper's child that started first.
+    """
+    info = {pid: s for pid in pids if (s := _stat(pid)) is not None}
+    reapers = {pid for pid, (ppid, _) in info.items() if ppid == bwrap_pid}
+    children = [(start, pid) for pid, (ppid, start) in info.items() if ppid in reapers]
+    keep = {bwrap_pid} | reapers | ({min(children)[1]} if children else set())
+    return set(info) - keep
+
+
+def _kill(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _enter(group: JobCgroup | None, rlimits: list[list[int]]):
+    """The child's last steps before exec'ing bubblewrap (async-signal-safe enough)."""
+    def enter() -> None:
+        if group is not None:
+            group.join(os.getpid())
+        apply_rlimits({which: (soft, hard) for which, soft, hard in rlimits})
+    return enter
+
+
+def watch(process: subprocess.Popen[bytes], group: JobCgroup | None, deadline_s: float) -> str | None:
+    """Wait for bubblewrap to exit; return the limit that tripped (None: none did)."""
+    tripped: str | None = None
+    deadline = time.monotonic() + deadline_s
+    while True:
+        try:
+            process.wait(timeout=POLL_S)
+            return tripped
+        except subprocess.TimeoutExpired:
+            pass
+        if time.monotonic() > deadline:
+            if group is not None:
+                group.kill_all()
+            _kill({process.pid})
+            process.wait()
+            return "deadline"
+        if group is not None and tripped is None:
+            tripped = group.tripped()
+        if tripped is not None and group is not None:
+            # repeat: a fork bomb keeps forking while we kill
+            _kill(student_processes(group.pids(), process.pid))
+
+
+def run(spec: dict[str, Any]) -> int:
+    """Run the sandboxed command described by ``spec``; return its exit status."""
+    group = None
+    if spec.get("cgroup"):
+        try:
+            group = create_job_cgroup(spec["processes"], spec["tree_memory_mb"] * 1024 * 1024)
+        except OSError as exc:
+            print(f"grader sandbox: no cgroup for this run ({exc})", file=sys.stderr, flush=True)
+    stop = _stopper(group)
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    try:
+        process = subprocess.Popen(spec["command"], stdin=subprocess.DEVNULL,
+                                   preexec_fn=_enter(group, spec["rlimits"]))  # noqa: PLW1509 - single-threaded here
+        limit = watch(process, group, spec["deadline_s"])
+        code = process.returncode
+    finally:
+        if group is not None:
+            group.remove()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    settle_outcome(spec, limit)
+    return code if code is not None and code >= 0 else 128 - (code or 0)
+
+
+def _stopper(group: JobCgroup | None):
+    """On SIGTERM/SIGINT: take the whole run down and leave no cgroup behind."""
+    def stop(signum: int, frame: object) -> None:
+        if group is not None:
+            group.remove()
+        sys.exit(128 + signum)
+    return stop
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: read the spec file named on the command line and run it."""
+    args = sys.argv[1:] if argv is None else argv
+    with open(args[0], encoding="utf-8") as handle:
+        spec = json.load(handle)
+    return run(spec)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
