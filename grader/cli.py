@@ -30,8 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--json", dest="json_out", help="write the result JSON here")
     check.add_argument("--html", dest="html_out", help="write the HTML report here")
-    check.add_argument("--sandbox", dest="sandbox", action="store_true", default=None,
-                       help="require the bubblewrap sandbox (default: use it when available)")
+    check.add_argument(
+        "--sandbox",
+        dest="sandbox",
+        action="store_true",
+        default=None,
+        help="require the bubblewrap sandbox (default: use it when available)",
+    )
 
     grade = sub.add_parser("grade", help="grade a folder, zip or notebook of submissions")
     grade.add_argument("submissions")
@@ -64,15 +69,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", help="evidence cache folder (default ~/.cache/grader)")
     parser.add_argument("--no-cache", action="store_true", help="always execute, keep nothing")
     if parser.prog.split()[-1] != "check":
-        parser.add_argument("--no-sandbox", action="store_true",
-                            help="run student code without the bubblewrap sandbox (trusted code only)")
+        parser.add_argument(
+            "--no-sandbox",
+            action="store_true",
+            help="run student code without the bubblewrap sandbox (trusted code only)",
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``grader`` command."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="grader: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="grader: %(message)s", stream=sys.stderr
+    )
     from . import commands
 
     try:
@@ -85,8 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
     except Exception as exc:  # the grader itself failed: say so in one line, log the rest
         logging.getLogger(__name__).debug("internal error", exc_info=True)
-        print(f"grader: internal error ({type(exc).__name__}: {str(exc)[:200]}); "
-              "rerun with -v and report it", file=sys.stderr)
+        print(
+            f"grader: internal error ({type(exc).__name__}: {str(exc)[:200]}); rerun with -v and report it",
+            file=sys.stderr,
+        )
         return EXIT_BUG
 
 

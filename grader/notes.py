@@ -6,8 +6,14 @@ from .i18n import render
 from .models.evidence import Evidence
 from .models.results import Message
 
-NOTE_CODES = {"install_skipped", "dataset_served", "shim_plot_confusion_matrix", "colab_mount",
-              "colab_upload", "probe_hook_failed"}
+NOTE_CODES = {
+    "install_skipped",
+    "dataset_served",
+    "shim_plot_confusion_matrix",
+    "colab_mount",
+    "colab_upload",
+    "probe_hook_failed",
+}
 
 
 def note_lines(evidence: Evidence, lang: str) -> list[str]:

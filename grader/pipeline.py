@@ -62,16 +62,21 @@ class Graded:
 def _data_signature(settings: GradeSettings) -> list[Any]:
     if settings.data_dir is None or not settings.data_dir.is_dir():
         return ["stand-ins"]
-    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                  for p in settings.data_dir.iterdir() if p.is_file())
+    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in settings.data_dir.iterdir() if p.is_file())
 
 
 def _run_settings(settings: GradeSettings) -> dict[str, Any]:
     limits = settings.rubric.limits
-    return {"datasets": list(settings.rubric.datasets), "data": _data_signature(settings),
-            "cell_timeout": limits.cell_timeout_s, "notebook_timeout": limits.notebook_timeout_s,
-            "memory_mb": limits.memory_mb, "cpu_s": limits.cpu_s, "seed": settings.seed,
-            "sandboxed": settings.sandboxed}
+    return {
+        "datasets": list(settings.rubric.datasets),
+        "data": _data_signature(settings),
+        "cell_timeout": limits.cell_timeout_s,
+        "notebook_timeout": limits.notebook_timeout_s,
+        "memory_mb": limits.memory_mb,
+        "cpu_s": limits.cpu_s,
+        "seed": settings.seed,
+        "sandboxed": settings.sandboxed,
+    }
 
 
 def _stager(settings: GradeSettings):
@@ -99,16 +104,27 @@ def _wrapper(settings: GradeSettings):
 
 
 def _workspace(root: Path, notebook_name: str) -> Workspace:
-    return Workspace(root=root, work=root / "work", home=root / "home", evidence=root / "evidence",
-                     out=root / "out", notebook=root / "work" / notebook_name)
+    return Workspace(
+        root=root,
+        work=root / "work",
+        home=root / "home",
+        evidence=root / "evidence",
+        out=root / "out",
+        notebook=root / "work" / notebook_name,
+    )
 
 
 def run_submission(submission: Submission, settings: GradeSettings) -> tuple[ExecutionOutcome, Workspace]:
     """Execute (or fetch from the cache) one submission's run."""
     limits = settings.rubric.limits
-    kwargs: dict[str, Any] = {"cell_timeout": limits.cell_timeout_s, "notebook_timeout": limits.notebook_timeout_s,
-                              "seed": settings.seed, "siblings": list(submission.siblings),
-                              "wrap": _wrapper(settings), "prepare": _stager(settings)}
+    kwargs: dict[str, Any] = {
+        "cell_timeout": limits.cell_timeout_s,
+        "notebook_timeout": limits.notebook_timeout_s,
+        "seed": settings.seed,
+        "siblings": list(submission.siblings),
+        "wrap": _wrapper(settings),
+        "prepare": _stager(settings),
+    }
     if settings.cache is None:
         base = settings.work_root or Path(tempfile.mkdtemp(prefix="grader-run-"))
         root = Path(tempfile.mkdtemp(prefix="run-", dir=base))
@@ -151,12 +167,35 @@ def _staged_notes(workspace: Workspace, lang: str) -> list[str]:
 def invalid_result(submission: Submission, rubric: Rubric, reason: str, lang: str) -> Result:
     """The result of a submission that could not be graded at all."""
     message = render(Message("submission.invalid", {"reason": reason}), lang)
-    items = tuple(ItemResult(id=i.id, check=i.check, title=i.title.get(lang), points=0.0,
-                             max_points=float(i.points), passed=False, feedback=message, evidence={},
-                             visibility=i.visibility, required=i.required) for i in rubric.items)
-    return Result(submission=submission.display, student=submission.student, rubric=rubric.name,
-                  status="invalid", score=0.0, max_score=rubric.max_score, duration_s=0.0, items=items,
-                  cells=(), reason=reason, lang=lang)
+    items = tuple(
+        ItemResult(
+            id=i.id,
+            check=i.check,
+            title=i.title.get(lang),
+            points=0.0,
+            max_points=float(i.points),
+            passed=False,
+            feedback=message,
+            evidence={},
+            visibility=i.visibility,
+            required=i.required,
+        )
+        for i in rubric.items
+    )
+    return Result(
+        submission=submission.display,
+        student=submission.student,
+        rubric=rubric.name,
+        status="invalid",
+        score=0.0,
+        max_score=rubric.max_score,
+        duration_s=0.0,
+        items=items,
+        cells=(),
+        reason=reason,
+        lang=lang,
+        rubric_title=rubric.title.get(lang),
+    )
 
 
 def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
@@ -170,10 +209,21 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     items = score_items(rubric, check_all(rubric, evidence), settings.lang)
     score, max_score = total(items)
     notes = _staged_notes(workspace, settings.lang) + note_lines(evidence, settings.lang)
-    result = Result(submission=submission.display, student=submission.student, rubric=rubric.name,
-                    status=STATUS.get(outcome.status, "error"), score=score, max_score=max_score,  # type: ignore[arg-type]
-                    duration_s=time.monotonic() - start, items=items, cells=cell_results(outcome.cells),
-                    reason=outcome.reason, lang=settings.lang, notes=tuple(notes))
+    result = Result(
+        submission=submission.display,
+        student=submission.student,
+        rubric=rubric.name,
+        status=STATUS.get(outcome.status, "error"),
+        score=score,
+        max_score=max_score,  # type: ignore[arg-type]
+        duration_s=time.monotonic() - start,
+        items=items,
+        cells=cell_results(outcome.cells),
+        reason=outcome.reason,
+        lang=settings.lang,
+        notes=tuple(notes),
+        rubric_title=rubric.title.get(settings.lang),
+    )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
     return Graded(result, evidence, workspace)

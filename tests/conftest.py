@@ -1,12 +1,9 @@
-"""Shared fixtures.  Notebook runs are cached across pytest-xdist workers: each notebook is
-executed once per session and every test that needs it reads the same outcome."""
+"""Shared fixtures.  Notebook runs go through the grader's own pipeline and evidence cache,
+shared by all pytest-xdist workers: each notebook is executed once per session and every test
+that needs it (reference figures, rubric scores, example grades) reads the same run."""
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,60 +12,106 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 REFERENCE = REPO / "reference"
+EXAMPLES = REPO / "submissions_example"
 
 
 @dataclass(frozen=True)
 class NotebookRun:
-    """An executed notebook: its outcome, workspace and evidence."""
+    """An executed (and, with a rubric, graded) notebook."""
 
     outcome: object
     workspace: object
     evidence: object
+    result: object | None
+    status: str = "graded"
+    """The result status of the contract: graded, timeout, kernel_died, invalid, error."""
+
+
+def _rubric_for_reference(notebook: Path) -> str | None:
+    from grader.rubric.locate import bundled_dir, rubric_names
+
+    for name in rubric_names():
+        text = (bundled_dir("rubrics") / f"{name}.yaml").read_text(encoding="utf-8")
+        if f"reference: {notebook.name}" in text:
+            return name
+    return None
 
 
 class RunStore:
-    """Executes a notebook at most once per session, whichever worker asks first."""
+    """Grades notebooks through the pipeline with one evidence cache for the whole session."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._memo: dict[str, NotebookRun] = {}
+        from grader.cache import EvidenceCache
 
-    def run(self, notebook: Path, datasets: tuple[str, ...] = (), cell_timeout: float = 600,
-            notebook_timeout: float = 1800) -> NotebookRun:
+        self.cache = EvidenceCache(root / "evidence-cache")
+        self._memo: dict[tuple[str, str], NotebookRun] = {}
+
+    def run(self, notebook: Path, datasets: tuple[str, ...] = (), rubric: str | None = None) -> NotebookRun:
+        """Execute ``notebook`` (once per session) and grade it with ``rubric`` (default: the
+        rubric whose reference it is; else a bare run with ``datasets`` staged)."""
+        from grader.commands.setup import rubric_from
         from grader.evidence import build_evidence
-        from grader.execute import execute_notebook, host_path_mapper
-        from grader.execute.workspace import Workspace
-        from grader.models.execution import ExecutionOutcome
+        from grader.execute import host_path_mapper
+        from grader.intake import collect_submissions
+        from grader.models.rubric import Rubric
+        from grader.pipeline import GradeSettings, check_all, run_submission
+        from grader.scoring import score_items
 
-        key = hashlib.sha256(notebook.read_bytes() + repr(datasets).encode()).hexdigest()[:16]
-        if key in self._memo:
-            return self._memo[key]
-        folder = self.root / f"{notebook.stem}-{key}"
-        with open(self.root / f"{key}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            done = folder / "done.json"
-            if not done.exists():
-                shutil.rmtree(folder, ignore_errors=True)
+        name = rubric or _rubric_for_reference(notebook)
+        memo_key = (str(notebook), name or ",".join(datasets))
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        if name is not None:
+            loaded, folder = rubric_from(name)
+        else:
+            loaded = Rubric.model_validate(
+                {
+                    "schema": 1,
+                    "name": "bare",
+                    "title": "bare",
+                    "datasets": list(datasets),
+                    "items": [{"id": "runs", "title": "runs", "check": "runs", "points": 1}],
+                }
+            )
+            folder = REPO
+        settings = GradeSettings(
+            rubric=loaded,
+            rubric_dir=folder,
+            data_dir=SHARED_DATA if SHARED_DATA.is_dir() else None,
+            sandboxed=sandbox_ok(),
+            cache=self.cache,
+        )
+        submission = collect_submissions(notebook)[0]
+        if submission.problem:
+            from grader.pipeline import invalid_result
 
-                def prepare(ws):
-                    from grader.datasets import stage_datasets
+            invalid = invalid_result(submission, loaded, submission.problem, "en")
+            return NotebookRun(outcome=None, workspace=None, evidence=None, result=invalid.items, status="invalid")
+        outcome, workspace = run_submission(submission, settings)
+        evidence = build_evidence(outcome, host_path_mapper(workspace))
+        result = None
+        if name is not None:
+            result = score_items(loaded, check_all(loaded, evidence))
+        from grader.pipeline import STATUS
 
-                    staged = stage_datasets(list(datasets), ws.work, ws.home, SHARED_DATA)
-                    return {name: str(f.path) for f in staged for name in f.names}
-
-                result = execute_notebook(notebook, folder, cell_timeout=cell_timeout,
-                                          notebook_timeout=notebook_timeout,
-                                          prepare=prepare if datasets else None)
-                done.write_text(json.dumps(result.outcome.to_json()))
-            outcome = ExecutionOutcome.from_json(json.loads(done.read_text()))
-        ws = Workspace(root=folder, work=folder / "work", home=folder / "home",
-                       evidence=folder / "evidence", out=folder / "out",
-                       notebook=folder / "work" / notebook.name)
-        run = NotebookRun(outcome=outcome, workspace=ws,
-                          evidence=build_evidence(outcome, host_path_mapper(ws)))
-        self._memo[key] = run
+        run = NotebookRun(
+            outcome=outcome,
+            workspace=workspace,
+            evidence=evidence,
+            result=result,
+            status=STATUS.get(outcome.status, "error"),
+        )
+        self._memo[memo_key] = run
         return run
+
+
+def sandbox_ok() -> bool:
+    """Whether bubblewrap works here (CI installs it; tests then grade sandboxed, like `grade`)."""
+    try:
+        from grader.sandbox import sandbox_available
+    except ImportError:
+        return False
+    return sandbox_available()[0]
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +119,7 @@ def run_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunSt
     """One store for the whole session, shared by all xdist workers."""
     base = tmp_path_factory.getbasetemp()
     root = base.parent if worker_id != "master" else base
-    return RunStore(root / "notebook-runs")
+    return RunStore(root)
 
 
 @pytest.fixture(scope="session")

@@ -107,20 +107,25 @@ def _spec_text(spec: LayerSpec) -> str:
 def _match_layers(layers: list[LayerRecord], specs: list[LayerSpec], mode: str) -> Message | None:
     if mode == "exact":
         if len(layers) != len(specs):
-            return Message("architecture.layer_count", {"found": len(layers), "expected": len(specs),
-                                                        "layers": [_describe(x) for x in layers]})
+            return Message(
+                "architecture.layer_count",
+                {"found": len(layers), "expected": len(specs), "layers": [_describe(x) for x in layers]},
+            )
         for i, (layer, spec) in enumerate(zip(layers, specs, strict=True)):
             if not _layer_matches(layer, spec):
-                return Message("architecture.layer_mismatch", {"position": i + 1, "found": _describe(layer),
-                                                               "expected": _spec_text(spec)})
+                return Message(
+                    "architecture.layer_mismatch",
+                    {"position": i + 1, "found": _describe(layer), "expected": _spec_text(spec)},
+                )
         return None
     position = 0
     for spec in specs:
         while position < len(layers) and not _layer_matches(layers[position], spec):
             position += 1
         if position == len(layers):
-            return Message("architecture.layer_missing", {"expected": _spec_text(spec),
-                                                          "layers": [_describe(x) for x in layers]})
+            return Message(
+                "architecture.layer_missing", {"expected": _spec_text(spec), "layers": [_describe(x) for x in layers]}
+            )
         position += 1
     return None
 
@@ -133,7 +138,9 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
         if mismatch:
             problems.append(mismatch)
     if params.param_count is not None and model.param_count != params.param_count:
-        problems.append(Message("architecture.param_count", {"found": model.param_count, "expected": params.param_count}))
+        problems.append(
+            Message("architecture.param_count", {"found": model.param_count, "expected": params.param_count})
+        )
     weighted = [x for x in layers if canonical_layer(x.type) in WEIGHTED]
     if weighted:
         output = weighted[-1]
@@ -142,16 +149,26 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
             problems.append(Message("architecture.output_units", {"found": output.units, "expected": units}))
         acts = [canonical_activation(str(a)) for a in one_of(params.output_activation)]
         if acts and canonical_activation(output.activation) not in acts:
-            problems.append(Message("architecture.output_activation", {"found": canonical_activation(output.activation),
-                                                                       "expected": acts}))
+            problems.append(
+                Message(
+                    "architecture.output_activation",
+                    {"found": canonical_activation(output.activation), "expected": acts},
+                )
+            )
         hidden = weighted[:-1]
         if params.min_hidden_layers is not None and len(hidden) < params.min_hidden_layers:
-            problems.append(Message("architecture.hidden_layers", {"found": len(hidden), "expected": params.min_hidden_layers}))
+            problems.append(
+                Message("architecture.hidden_layers", {"found": len(hidden), "expected": params.min_hidden_layers})
+            )
         hidden_acts = [canonical_activation(str(a)) for a in one_of(params.hidden_activation)]
         wrong = [h for h in hidden if hidden_acts and canonical_activation(h.activation) not in hidden_acts]
         if wrong:
-            problems.append(Message("architecture.hidden_activation", {"found": canonical_activation(wrong[0].activation),
-                                                                       "expected": hidden_acts}))
+            problems.append(
+                Message(
+                    "architecture.hidden_activation",
+                    {"found": canonical_activation(wrong[0].activation), "expected": hidden_acts},
+                )
+            )
     return problems
 
 
@@ -160,17 +177,25 @@ def _sklearn_problems(model: ModelRecord, params: ArchitectureParams) -> list[Me
     p = model.params
     classes = one_of(params.model_class)
     if classes and (model.final_class or model.cls) not in classes:
-        problems.append(Message("architecture.model_class", {"found": model.final_class or model.cls, "expected": classes}))
+        problems.append(
+            Message("architecture.model_class", {"found": model.final_class or model.cls, "expected": classes})
+        )
     if params.hidden_layer_sizes is not None:
         found = p.get("hidden_layer_sizes")
         found_list = list(found) if isinstance(found, list | tuple) else [found]
         if found_list != list(params.hidden_layer_sizes):
-            problems.append(Message("architecture.sklearn_param", {"name": "hidden_layer_sizes", "found": found_list,
-                                                                   "expected": params.hidden_layer_sizes}))
+            problems.append(
+                Message(
+                    "architecture.sklearn_param",
+                    {"name": "hidden_layer_sizes", "found": found_list, "expected": params.hidden_layer_sizes},
+                )
+            )
     for name in ("activation", "solver", "max_iter"):
         expected = getattr(params, name)
         if expected is not None and p.get(name) != expected:
-            problems.append(Message("architecture.sklearn_param", {"name": name, "found": p.get(name), "expected": expected}))
+            problems.append(
+                Message("architecture.sklearn_param", {"name": name, "found": p.get(name), "expected": expected})
+            )
     return problems
 
 
@@ -184,10 +209,16 @@ def model_problems(model: ModelRecord, params: ArchitectureParams) -> list[Messa
 
 
 def _facts(model: ModelRecord) -> dict[str, Any]:
-    return {"model": model.mid, "framework": model.framework, "class": model.final_class or model.cls,
-            "param_count": model.param_count,
-            "layers": [_describe(x) for x in effective_layers(model)] if model.framework == "keras" else [],
-            "params": {k: v for k, v in model.params.items() if k in ("hidden_layer_sizes", "activation", "solver", "max_iter")}}
+    return {
+        "model": model.mid,
+        "framework": model.framework,
+        "class": model.final_class or model.cls,
+        "param_count": model.param_count,
+        "layers": [_describe(x) for x in effective_layers(model)] if model.framework == "keras" else [],
+        "params": {
+            k: v for k, v in model.params.items() if k in ("hidden_layer_sizes", "activation", "solver", "max_iter")
+        },
+    }
 
 
 @register("architecture", ArchitectureParams)

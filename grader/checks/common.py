@@ -8,19 +8,29 @@ from ..models.evidence import Evidence, FitRecord, ModelRecord
 
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear"}
 LAYER_ALIASES = {
-    "convolution2d": "conv2d", "maxpool2d": "maxpooling2d", "averagepooling2d": "averagepooling2d",
-    "avgpool2d": "averagepooling2d", "maxpool1d": "maxpooling1d", "convolution1d": "conv1d",
+    "convolution2d": "conv2d",
+    "maxpool2d": "maxpooling2d",
+    "averagepooling2d": "averagepooling2d",
+    "avgpool2d": "averagepooling2d",
+    "maxpool1d": "maxpooling1d",
+    "convolution1d": "conv1d",
 }
 IGNORED_LAYERS = frozenset({"inputlayer"})
 LOSS_ALIASES = {
     "categoricalcrossentropy": "categorical_crossentropy",
     "sparsecategoricalcrossentropy": "sparse_categorical_crossentropy",
     "binarycrossentropy": "binary_crossentropy",
-    "meansquarederror": "mean_squared_error", "mse": "mean_squared_error",
-    "meanabsoluteerror": "mean_absolute_error", "mae": "mean_absolute_error",
+    "meansquarederror": "mean_squared_error",
+    "mse": "mean_squared_error",
+    "meanabsoluteerror": "mean_absolute_error",
+    "mae": "mean_absolute_error",
 }
-METRIC_ALIASES = {"acc": "accuracy", "categorical_accuracy": "accuracy",
-                  "sparse_categorical_accuracy": "accuracy", "binary_accuracy": "accuracy"}
+METRIC_ALIASES = {
+    "acc": "accuracy",
+    "categorical_accuracy": "accuracy",
+    "sparse_categorical_accuracy": "accuracy",
+    "binary_accuracy": "accuracy",
+}
 
 
 def snake(name: str | None) -> str:

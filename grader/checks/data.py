@@ -27,9 +27,11 @@ class SplitParams(Params):
 
 def _sizes(evidence: Evidence) -> dict[str, int | None]:
     roles = evidence.roles
-    return {"train": roles.train.n if roles.train else None,
-            "validation": roles.validation.n if roles.validation else None,
-            "test": roles.test.n if roles.test else None}
+    return {
+        "train": roles.train.n if roles.train else None,
+        "validation": roles.validation.n if roles.validation else None,
+        "test": roles.test.n if roles.test else None,
+    }
 
 
 @register("split", SplitParams)
@@ -37,15 +39,19 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
     """Train/validation/test sets exist with the expected sizes, disjoint, stratified if asked."""
     roles = evidence.roles
     sizes = _sizes(evidence)
-    facts: dict[str, object] = {"sizes": sizes, "validation_mode": roles.validation_mode,
-                                "total_rows": roles.total_rows}
+    facts: dict[str, object] = {
+        "sizes": sizes,
+        "validation_mode": roles.validation_mode,
+        "total_rows": roles.total_rows,
+    }
     if roles.train is None:
         return CheckResult.fail(Message("split.no_training"), **facts)
     if roles.test is None:
         return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), fraction=0.25, **facts)
     problems: list[Message] = []
     has_validation = roles.validation is not None or (
-        params.allow_validation_split and roles.validation_mode == "internal")
+        params.allow_validation_split and roles.validation_mode == "internal"
+    )
     if roles.test_is_validation:
         problems.append(Message("split.test_is_validation", {"test": sizes["test"]}))
     elif params.require_validation and not has_validation:
@@ -59,16 +65,26 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
             share = (n or 0) / total
             facts[f"{role}_share"] = round(share, 4)
             if n is not None and abs(share - expected) > params.tolerance:
-                problems.append(Message("split.wrong_ratio", {"role": Message(f"role.{role}"), "share": share,
-                                                              "expected": expected, "n": n, "total": total}))
+                problems.append(
+                    Message(
+                        "split.wrong_ratio",
+                        {"role": Message(f"role.{role}"), "share": share, "expected": expected, "n": n, "total": total},
+                    )
+                )
     if params.sizes:
         for role, expected_n in params.sizes.items():
             n = sizes.get(role)
             if n != expected_n:
-                problems.append(Message("split.wrong_size", {"role": Message(f"role.{role}"), "n": n if n is not None else 0,
-                                                             "expected": expected_n}))
+                problems.append(
+                    Message(
+                        "split.wrong_size",
+                        {"role": Message(f"role.{role}"), "n": n if n is not None else 0, "expected": expected_n},
+                    )
+                )
     if params.disjoint:
-        shared = {k: v for k, v in roles.overlaps.items() if v and not (k == "validation_test" and roles.test_is_validation)}
+        shared = {
+            k: v for k, v in roles.overlaps.items() if v and not (k == "validation_test" and roles.test_is_validation)
+        }
         if shared:
             name, count = max(shared.items(), key=lambda kv: kv[1])
             problems.append(Message("split.overlap", {"sets": name.replace("_", " / "), "count": count}))
@@ -76,8 +92,10 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
         problems.append(Message("split.not_stratified"))
     if problems:
         return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.25, **facts)
-    return CheckResult.ok(Message("split.ok", {"train": sizes["train"], "validation": sizes["validation"] or "-",
-                                               "test": sizes["test"]}), **facts)
+    return CheckResult.ok(
+        Message("split.ok", {"train": sizes["train"], "validation": sizes["validation"] or "-", "test": sizes["test"]}),
+        **facts,
+    )
 
 
 def _class_counts(rows: Rows | None) -> dict[str, int] | None:
@@ -118,8 +136,11 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     problems = [Message("leakage.preprocessing", {"detail": leak}) for leak in roles.leaks]
     if params.validation_not_test and roles.test_is_validation:
         problems.append(Message("leakage.test_as_validation"))
-    facts = {"leaks": list(roles.leaks), "test_is_validation": roles.test_is_validation,
-             "preprocessing_fits": len(evidence.prep_fits)}
+    facts = {
+        "leaks": list(roles.leaks),
+        "test_is_validation": roles.test_is_validation,
+        "preprocessing_fits": len(evidence.prep_fits),
+    }
     if problems:
         return CheckResult.fail(*problems, **facts)
     return CheckResult.ok(Message("leakage.ok", {"fits": len(evidence.prep_fits)}), **facts)

@@ -99,8 +99,12 @@ def legitimate_values(evidence: Evidence, test_only: bool = False) -> list[float
             matrix = np.asarray(call.value, dtype=float)
             if matrix.ndim == 2 and matrix.sum() > 0:
                 values.append(float(np.trace(matrix) / matrix.sum()))
-        if call.y_true is not None and call.y_pred is not None and call.y_true.labels is not None \
-                and call.y_pred.labels is not None:
+        if (
+            call.y_true is not None
+            and call.y_pred is not None
+            and call.y_true.labels is not None
+            and call.y_pred.labels is not None
+        ):
             acc = _accuracy(call.y_true.labels, call.y_pred.labels)
             if acc is not None:
                 values.append(acc)
@@ -144,9 +148,14 @@ def faked_curves(evidence: Evidence) -> list[str]:
                 if len(line.y) not in lengths or not CURVE_WORDS.search(label):
                     continue
                 ys = [v if v is not None else math.nan for v in line.y]
-                if not any(len(s) == len(ys) and all(
+                if not any(
+                    len(s) == len(ys)
+                    and all(
                         (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-4 + 1e-3 * abs(b)
-                        for a, b in zip(ys, s, strict=True)) for s in series):
+                        for a, b in zip(ys, s, strict=True)
+                    )
+                    for s in series
+                ):
                     found.append(line.label or ax.title or f"cell {figure.cell}")
     return found
 
@@ -163,13 +172,21 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
     bad_claims = unsupported_claims(evidence) if params.claims else []
     measured = evidence.measurement("test")
     for claim in bad_claims[:3]:
-        problems.append(Message("integrity.claim", {"text": claim.text, "cell": claim.cell,
-                                                    "measured": measured.accuracy if measured else "?"}))
+        problems.append(
+            Message(
+                "integrity.claim",
+                {"text": claim.text, "cell": claim.cell, "measured": measured.accuracy if measured else "?"},
+            )
+        )
     curves = faked_curves(evidence) if params.history else []
     if curves:
         problems.append(Message("integrity.curve", {"curves": curves[:3]}))
-    facts = {"claims": len(evidence.claims), "unsupported_claims": [c.text for c in bad_claims],
-             "tampered": list(evidence.tampered), "curves_not_from_history": curves}
+    facts = {
+        "claims": len(evidence.claims),
+        "unsupported_claims": [c.text for c in bad_claims],
+        "tampered": list(evidence.tampered),
+        "curves_not_from_history": curves,
+    }
     if problems:
         return CheckResult.fail(*problems, **facts)
     return CheckResult.ok(Message("integrity.ok", {"claims": len(evidence.claims)}), **facts)

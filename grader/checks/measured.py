@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from .registry import Params, register
@@ -30,29 +32,41 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
         reason = evidence.reevaluation_problem or "no saved inputs and labels for the test rows"
         return CheckResult.fail(Message("metric.not_measured", {"reason": reason}))
     value = measured.accuracy if params.metric == "accuracy" else measured.macro_f1
-    facts = {"metric": params.metric, "value": round(value, 4), "accuracy": round(measured.accuracy, 4),
-             "macro_f1": round(measured.macro_f1, 4), "majority_accuracy": round(measured.majority_accuracy, 4),
-             "rows": measured.n, "predicted_classes": measured.predicted_classes, "source": measured.source}
+    facts = {
+        "metric": params.metric,
+        "value": round(value, 4),
+        "accuracy": round(measured.accuracy, 4),
+        "macro_f1": round(measured.macro_f1, 4),
+        "majority_accuracy": round(measured.majority_accuracy, 4),
+        "rows": measured.n,
+        "predicted_classes": measured.predicted_classes,
+        "source": measured.source,
+    }
     problems = []
     if measured.predicted_classes < params.min_predicted_classes:
-        problems.append(Message("metric.one_class", {"classes": measured.predicted_classes,
-                                                     "majority": measured.majority_accuracy}))
+        problems.append(
+            Message("metric.one_class", {"classes": measured.predicted_classes, "majority": measured.majority_accuracy})
+        )
     if value < params.min:
         problems.append(Message("metric.below", {"metric": params.metric, "value": value, "min": params.min}))
     if params.above_baseline is not None and measured.accuracy < measured.majority_accuracy + params.above_baseline:
-        problems.append(Message("metric.not_above_baseline", {"value": measured.accuracy,
-                                                              "baseline": measured.majority_accuracy}))
+        problems.append(
+            Message("metric.not_above_baseline", {"value": measured.accuracy, "baseline": measured.majority_accuracy})
+        )
     if problems:
-        fraction = 0.5 if value >= params.min * 0.9 and measured.predicted_classes >= params.min_predicted_classes else 0.0
+        fraction = (
+            0.5 if value >= params.min * 0.9 and measured.predicted_classes >= params.min_predicted_classes else 0.0
+        )
         return CheckResult.fail(*problems, fraction=fraction, **facts)
-    return CheckResult.ok(Message("metric.ok", {"metric": params.metric, "value": value, "rows": measured.n,
-                                                "min": params.min}), **facts)
+    return CheckResult.ok(
+        Message("metric.ok", {"metric": params.metric, "value": value, "rows": measured.n, "min": params.min}), **facts
+    )
 
 
 class SavedModelParams(Params):
     """Parameters of ``saved_model``."""
 
-    formats: list[str] = ["keras"]
+    formats: list[str] = Field(default_factory=lambda: ["keras"])
     """Each of these file formats (by extension: keras, h5) must be saved and load back."""
     min_agreement: float = 0.99
     """Share of test rows where the loaded file and the final live model agree."""
@@ -61,8 +75,12 @@ class SavedModelParams(Params):
 @register("saved_model", SavedModelParams)
 def check_saved_model(evidence: Evidence, params: SavedModelParams) -> CheckResult:
     """The model was saved and the saved file loads and predicts like the live model."""
-    facts = {"saved": [{"file": s.path, "loads": s.loads, "agreement": s.agreement, "error": s.error}
-                       for s in evidence.saved_models]}
+    facts = {
+        "saved": [
+            {"file": s.path, "loads": s.loads, "agreement": s.agreement, "error": s.error}
+            for s in evidence.saved_models
+        ]
+    }
     if not evidence.saved_models:
         return CheckResult.fail(Message("saved_model.none"), **facts)
     problems = []

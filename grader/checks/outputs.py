@@ -8,6 +8,8 @@ import re
 import traceback
 from pathlib import Path
 
+from pydantic import Field
+
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from .registry import Params, register
@@ -16,9 +18,9 @@ from .registry import Params, register
 class OutputParams(Params):
     """Parameters of ``output``."""
 
-    contains: list[str] = []
+    contains: list[str] = Field(default_factory=list)
     """Texts that must each appear in some cell's output (whitespace-insensitive)."""
-    regex: list[str] = []
+    regex: list[str] = Field(default_factory=list)
     cell: int | None = None
     """Only look at this cell's output."""
 
@@ -39,8 +41,11 @@ def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
     expected = len(params.contains) + len(params.regex)
     facts = {"missing": missing, "expected": expected}
     if missing:
-        return CheckResult.fail(Message("output.missing", {"missing": missing}),
-                                fraction=(expected - len(missing)) / max(1, expected), **facts)
+        return CheckResult.fail(
+            Message("output.missing", {"missing": missing}),
+            fraction=(expected - len(missing)) / max(1, expected),
+            **facts,
+        )
     return CheckResult.ok(Message("output.ok", {"count": expected}), **facts)
 
 
@@ -62,7 +67,9 @@ def check_test(evidence: Evidence, params: TestParams) -> CheckResult:
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
-        return CheckResult.fail(Message("test.broken_file", {"file": path.name, "error": f"{type(exc).__name__}: {exc}"}))
+        return CheckResult.fail(
+            Message("test.broken_file", {"file": path.name, "error": f"{type(exc).__name__}: {exc}"})
+        )
     tests = [(n, f) for n, f in vars(module).items() if n.startswith("test_") and callable(f)]
     failures = []
     for name, function in tests:
@@ -80,6 +87,9 @@ def check_test(evidence: Evidence, params: TestParams) -> CheckResult:
     if not tests:
         return CheckResult.fail(Message("test.no_tests", {"file": path.name}), **facts)
     if failures:
-        return CheckResult.fail(Message("test.failed", {"count": len(failures), "first": failures[0][:300]}),
-                                fraction=(len(tests) - len(failures)) / len(tests), **facts)
+        return CheckResult.fail(
+            Message("test.failed", {"count": len(failures), "first": failures[0][:300]}),
+            fraction=(len(tests) - len(failures)) / len(tests),
+            **facts,
+        )
     return CheckResult.ok(Message("test.ok", {"count": len(tests)}), **facts)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
+from pydantic import Field
+
 from ..models.evidence import AxesRecord, Evidence, FigureRecord, FitRecord, GridRecord, LineRecord
 from ..models.results import CheckResult, Message
 from .registry import Params, register
@@ -47,7 +49,9 @@ def _label_text(ax: AxesRecord, line: LineRecord) -> str:
     return " ".join([line.label, ax.ylabel, ax.title])
 
 
-def _matches(figure: FigureRecord, histories: list[tuple[FitRecord, str, tuple[float, ...]]]) -> Iterator[tuple[int, str]]:
+def _matches(
+    figure: FigureRecord, histories: list[tuple[FitRecord, str, tuple[float, ...]]]
+) -> Iterator[tuple[int, str]]:
     for ax in figure.axes:
         for line in ax.lines:
             for fit, key, series in histories:
@@ -66,10 +70,15 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         found: dict[int, set[str]] = {}
         for seq, key in _matches(figure, histories):
             found.setdefault(seq, set()).add(key)
-        complete = [seq for seq, keys in found.items()
-                    if "loss" in keys and ("val_loss" in keys or not params.require_validation)]
+        complete = [
+            seq
+            for seq, keys in found.items()
+            if "loss" in keys and ("val_loss" in keys or not params.require_validation)
+        ]
         if len(complete) >= params.min_runs:
-            return CheckResult.ok(Message("loss_plot.ok", {"runs": len(complete)}), runs=len(complete), cell=figure.cell)
+            return CheckResult.ok(
+                Message("loss_plot.ok", {"runs": len(complete)}), runs=len(complete), cell=figure.cell
+            )
         best["runs"] = max(best["runs"], len(complete))
         if any("loss" in keys and "val_loss" not in keys for keys in found.values()):
             best["train_only"] = True
@@ -80,8 +89,11 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         if labelled is not None:
             return labelled
     if best["runs"] and best["runs"] < params.min_runs:
-        return CheckResult.fail(Message("loss_plot.too_few_runs", {"found": best["runs"], "expected": params.min_runs}),
-                                fraction=0.5, **best)
+        return CheckResult.fail(
+            Message("loss_plot.too_few_runs", {"found": best["runs"], "expected": params.min_runs}),
+            fraction=0.5,
+            **best,
+        )
     if best["train_only"]:
         return CheckResult.fail(Message("loss_plot.no_validation_curve"), fraction=0.5, **best)
     if best["accuracy_only"]:
@@ -97,8 +109,14 @@ def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckRe
             lossy = [ln for ln in ax.lines if LOSS_WORDS.search(_label_text(ax, ln)) and len(ln.y) >= 2]
             val = [ln for ln in lossy if VAL_WORDS.search(ln.label)]
             train = [ln for ln in lossy if not VAL_WORDS.search(ln.label)]
-            if train and (val or not params.require_validation) and len(lossy) >= 2 * params.min_runs - (0 if params.require_validation else params.min_runs):
-                return CheckResult.ok(Message("loss_plot.ok_labels", {"lines": len(lossy)}), lines=len(lossy), cell=figure.cell)
+            if (
+                train
+                and (val or not params.require_validation)
+                and len(lossy) >= 2 * params.min_runs - (0 if params.require_validation else params.min_runs)
+            ):
+                return CheckResult.ok(
+                    Message("loss_plot.ok_labels", {"lines": len(lossy)}), lines=len(lossy), cell=figure.cell
+                )
     return None
 
 
@@ -172,18 +190,26 @@ def check_confusion_matrix(evidence: Evidence, params: ConfusionParams) -> Check
         return CheckResult.ok(Message("confusion_matrix.ok", {"cell": cell}), **facts)
     roles = {c[0] for c in shown_ok}
     if "train" in roles:
-        return CheckResult.fail(Message("confusion_matrix.on_train", {"n": next(c[1] for c in shown_ok if c[0] == "train")}),
-                                fraction=0.25, **facts)
+        return CheckResult.fail(
+            Message("confusion_matrix.on_train", {"n": next(c[1] for c in shown_ok if c[0] == "train")}),
+            fraction=0.25,
+            **facts,
+        )
     if "validation" in roles:
         return CheckResult.fail(Message("confusion_matrix.on_validation"), fraction=0.5, **facts)
     expected = evidence.roles.test.n if evidence.roles.test else None
-    return CheckResult.fail(Message("confusion_matrix.unknown_rows", {"n": shown_ok[0][1], "expected": expected or "?"}),
-                            fraction=0.25, **facts)
+    return CheckResult.fail(
+        Message("confusion_matrix.unknown_rows", {"n": shown_ok[0][1], "expected": expected or "?"}),
+        fraction=0.25,
+        **facts,
+    )
 
 
 def _same(a: list[list[int]], b: list[list[float]]) -> bool:
-    return len(a) == len(b) and all(len(r) == len(s) and all(abs(x - y) < 1e-9 for x, y in zip(r, s, strict=True))
-                                    for r, s in zip(a, b, strict=True))
+    return len(a) == len(b) and all(
+        len(r) == len(s) and all(abs(x - y) < 1e-9 for x, y in zip(r, s, strict=True))
+        for r, s in zip(a, b, strict=True)
+    )
 
 
 class FigureParams(Params):
@@ -194,7 +220,7 @@ class FigureParams(Params):
     """Lines that must share one Axes."""
     min_axes: int = 0
     """Axes that must share one figure (subplots)."""
-    words: list[str] = []
+    words: list[str] = Field(default_factory=list)
     """Words that must appear in the titles, axis labels or legends of the figures (any case)."""
 
 
@@ -202,8 +228,10 @@ class FigureParams(Params):
 def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
     """The notebook drew the figures the exercise asks for."""
     figures = evidence.figures
-    text = " ".join(" ".join([f.suptitle, *f.legend, *(" ".join([a.title, a.xlabel, a.ylabel, *a.legend]) for a in f.axes)])
-                    for f in figures).lower()
+    text = " ".join(
+        " ".join([f.suptitle, *f.legend, *(" ".join([a.title, a.xlabel, a.ylabel, *a.legend]) for a in f.axes)])
+        for f in figures
+    ).lower()
     most_lines = max((len(a.lines) for f in figures for a in f.axes), default=0)
     most_axes = max((len(f.axes) for f in figures), default=0)
     facts = {"figures": len(figures), "most_lines": most_lines, "most_axes": most_axes}

@@ -40,7 +40,9 @@ class CheckSpec:
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def register(kind: str, params: type[P]) -> Callable[[Callable[[Evidence, P], CheckResult]], Callable[[Evidence, P], CheckResult]]:
+def register(
+    kind: str, params: type[P]
+) -> Callable[[Callable[[Evidence, P], CheckResult]], Callable[[Evidence, P], CheckResult]]:
     """Decorator: register ``function`` as the check for ``kind``."""
 
     def decorate(function: Callable[[Evidence, P], CheckResult]) -> Callable[[Evidence, P], CheckResult]:

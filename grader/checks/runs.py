@@ -26,19 +26,29 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
     errors = [c for c in cells if c.status == "error"]
     timeouts = [c for c in cells if c.status == "timeout"]
     not_run = [c for c in cells if c.status == "not_run"]
-    facts = {"cells": len(cells), "ok": len(ok), "errors": len(errors), "timeouts": len(timeouts),
-             "not_run": len(not_run)}
+    facts = {
+        "cells": len(cells),
+        "ok": len(ok),
+        "errors": len(errors),
+        "timeouts": len(timeouts),
+        "not_run": len(not_run),
+    }
     fraction = len(ok) / len(cells)
     messages = []
     if evidence.status == "kernel_died" or (not_run and evidence.status != "timeout"):
         messages.append(Message("runs.kernel_died", {"reason": evidence.reason or "", "count": len(not_run)}))
     if timeouts or evidence.status == "timeout":
-        messages.append(Message("runs.timeout", {"reason": evidence.reason or "",
-                                                 "cell": timeouts[0].index if timeouts else "?"}))
+        messages.append(
+            Message("runs.timeout", {"reason": evidence.reason or "", "cell": timeouts[0].index if timeouts else "?"})
+        )
     if errors:
         first = errors[0]
-        messages.append(Message("runs.cell_errors", {"count": len(errors), "cell": first.index,
-                                                     "error": (first.error or "").splitlines()[0][:200]}))
+        messages.append(
+            Message(
+                "runs.cell_errors",
+                {"count": len(errors), "cell": first.index, "error": (first.error or "").splitlines()[0][:200]},
+            )
+        )
     if not_run and evidence.status == "timeout":
         messages.append(Message("runs.not_run", {"count": len(not_run)}))
     if timeouts or not_run or len(errors) > params.max_errors:

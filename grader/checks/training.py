@@ -33,8 +33,12 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     record = evidence.compile_for(model.mid)
     if record is None:
         return CheckResult.fail(Message("compile.not_compiled"))
-    facts = {"optimizer": record.optimizer, "learning_rate": record.learning_rate, "loss": record.loss,
-             "metrics": list(record.metrics)}
+    facts = {
+        "optimizer": record.optimizer,
+        "learning_rate": record.learning_rate,
+        "loss": record.loss,
+        "metrics": list(record.metrics),
+    }
     problems = []
     optimizers = [snake(str(o)) for o in one_of(params.optimizer)]
     if optimizers and snake(record.optimizer) not in optimizers:
@@ -47,8 +51,11 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     if missing:
         problems.append(Message("compile.metrics", {"missing": missing, "found": list(record.metrics)}))
     if params.learning_rate is not None and (
-            record.learning_rate is None or not math.isclose(record.learning_rate, params.learning_rate, rel_tol=1e-3)):
-        problems.append(Message("compile.learning_rate", {"found": record.learning_rate, "expected": params.learning_rate}))
+        record.learning_rate is None or not math.isclose(record.learning_rate, params.learning_rate, rel_tol=1e-3)
+    ):
+        problems.append(
+            Message("compile.learning_rate", {"found": record.learning_rate, "expected": params.learning_rate})
+        )
     if problems:
         return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.0, **facts)
     return CheckResult.ok(Message("compile.ok", {"optimizer": record.optimizer, "loss": record.loss}), **facts)
@@ -75,14 +82,21 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
     if fit is None:
         return CheckResult.fail(Message("training.no_fit"))
     loss = _loss_series(fit)
-    facts: dict[str, Any] = {"epochs": fit.epochs, "epochs_run": fit.epochs_run, "batch_size": fit.batch_size,
-                             "validation": fit.validation.mode, "first_loss": loss[0] if loss else None,
-                             "last_loss": loss[-1] if loss else None}
+    facts: dict[str, Any] = {
+        "epochs": fit.epochs,
+        "epochs_run": fit.epochs_run,
+        "batch_size": fit.batch_size,
+        "validation": fit.validation.mode,
+        "first_loss": loss[0] if loss else None,
+        "last_loss": loss[-1] if loss else None,
+    }
     problems = []
     if params.epochs is not None and fit.epochs != params.epochs:
         problems.append(Message("training.epochs", {"found": fit.epochs, "expected": params.epochs}))
     if params.min_epochs is not None and (fit.epochs_run or fit.epochs or 0) < params.min_epochs:
-        problems.append(Message("training.min_epochs", {"found": fit.epochs_run or fit.epochs, "expected": params.min_epochs}))
+        problems.append(
+            Message("training.min_epochs", {"found": fit.epochs_run or fit.epochs, "expected": params.min_epochs})
+        )
     if params.batch_size is not None and fit.batch_size != params.batch_size:
         problems.append(Message("training.batch_size", {"found": fit.batch_size, "expected": params.batch_size}))
     if params.validation == "required" and fit.validation.mode == "none":
@@ -94,9 +108,13 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
             problems.append(Message("training.loss_not_decreasing", {"first": loss[0], "last": loss[-1]}))
     if problems:
         return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.0, **facts)
-    return CheckResult.ok(Message("training.ok", {"epochs": fit.epochs_run or fit.epochs,
-                                                  "first": loss[0] if loss else 0, "last": loss[-1] if loss else 0}),
-                          **facts)
+    return CheckResult.ok(
+        Message(
+            "training.ok",
+            {"epochs": fit.epochs_run or fit.epochs, "first": loss[0] if loss else 0, "last": loss[-1] if loss else 0},
+        ),
+        **facts,
+    )
 
 
 class TuningParams(Params):
@@ -111,8 +129,9 @@ def configuration(evidence: Evidence, fit: FitRecord) -> tuple[Any, ...]:
     model = evidence.models.get(fit.mid)
     compile_record = evidence.compile_for(fit.mid)
     layers = tuple((x.type, x.units, x.filters, x.activation, x.rate) for x in model.layers) if model else ()
-    params = tuple(sorted((k, str(v)) for k, v in (model.params if model else {}).items()
-                          if k not in ("random_state", "verbose")))
+    params = tuple(
+        sorted((k, str(v)) for k, v in (model.params if model else {}).items() if k not in ("random_state", "verbose"))
+    )
     optimizer = (compile_record.optimizer, compile_record.learning_rate) if compile_record else None
     return (layers, params, optimizer, fit.epochs, fit.batch_size)
 
@@ -135,8 +154,11 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
     """At least N hyper-parameter configurations were trained and compared on validation data."""
     for search in evidence.searches:
         if search.n_candidates >= params.min_configs:
-            return CheckResult.ok(Message("tuning.search", {"method": search.method, "count": search.n_candidates}),
-                                  configurations=search.n_candidates, method=search.method)
+            return CheckResult.ok(
+                Message("tuning.search", {"method": search.method, "count": search.n_candidates}),
+                configurations=search.n_candidates,
+                method=search.method,
+            )
     on_validation: set[tuple[Any, ...]] = set()
     on_test: set[tuple[Any, ...]] = set()
     for fit in evidence.fits:
@@ -145,11 +167,17 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
             on_validation.add(configuration(evidence, fit))
         elif where == "test":
             on_test.add(configuration(evidence, fit))
-    facts = {"configurations_on_validation": len(on_validation), "configurations_on_test": len(on_test),
-             "fits": len(evidence.fits)}
+    facts = {
+        "configurations_on_validation": len(on_validation),
+        "configurations_on_test": len(on_test),
+        "fits": len(evidence.fits),
+    }
     if len(on_validation) >= params.min_configs:
         return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), **facts)
     if len(on_test) + len(on_validation) >= params.min_configs and on_test:
         return CheckResult.fail(Message("tuning.on_test", {"count": len(on_test)}), fraction=0.25, **facts)
-    return CheckResult.fail(Message("tuning.too_few", {"count": len(on_validation), "expected": params.min_configs}),
-                            fraction=0.5 if on_validation else 0.0, **facts)
+    return CheckResult.fail(
+        Message("tuning.too_few", {"count": len(on_validation), "expected": params.min_configs}),
+        fraction=0.5 if on_validation else 0.0,
+        **facts,
+    )

@@ -9,14 +9,31 @@ from . import check, export, grade, reference, rubric
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch parsed arguments to the verb's ``main``."""
-    common = {"data_dir": getattr(args, "data_dir", None), "lang": getattr(args, "lang", "en"),
-              "cache_dir": getattr(args, "cache_dir", None), "no_cache": getattr(args, "no_cache", False)}
+    common = {
+        "data_dir": getattr(args, "data_dir", None),
+        "lang": getattr(args, "lang", "en"),
+        "cache_dir": getattr(args, "cache_dir", None),
+        "no_cache": getattr(args, "no_cache", False),
+    }
     if args.command == "check":
-        return check.main(notebook=args.notebook, rubric=args.rubric, json_out=args.json_out,
-                          html_out=args.html_out, require_sandbox=bool(args.sandbox), **common)
+        return check.main(
+            notebook=args.notebook,
+            rubric=args.rubric,
+            json_out=args.json_out,
+            html_out=args.html_out,
+            require_sandbox=bool(args.sandbox),
+            **common,
+        )
     if args.command == "grade":
-        return grade.main(submissions=args.submissions, rubric=args.rubric, out=args.out,
-                          workers=args.workers, executor=args.executor, no_sandbox=args.no_sandbox, **common)
+        return grade.main(
+            submissions=args.submissions,
+            rubric=args.rubric,
+            out=args.out,
+            workers=args.workers,
+            executor=args.executor,
+            no_sandbox=args.no_sandbox,
+            **common,
+        )
     if args.command == "export":
         return export.main(directory=args.dir, fmt=args.fmt)
     if args.command == "rubric":

@@ -11,12 +11,22 @@ from ..pipeline import grade_submission, write_json_atomic
 from .setup import cache_from, data_dir_from, rubric_from, sandbox_choice, settings_for
 
 
-def main(*, notebook: str, rubric: str, data_dir: str | None = None, lang: str = "en",
-         json_out: str | None = None, html_out: str | None = None, cache_dir: str | None = None,
-         no_cache: bool = False, require_sandbox: bool = False) -> int:
+def main(
+    *,
+    notebook: str,
+    rubric: str,
+    data_dir: str | None = None,
+    lang: str = "en",
+    json_out: str | None = None,
+    html_out: str | None = None,
+    cache_dir: str | None = None,
+    no_cache: bool = False,
+    require_sandbox: bool = False,
+) -> int:
     """Grade one notebook and print a summary; the exit code says whether all required items passed."""
-    from ..report import print_summary, render_submission_html
     from rich.console import Console
+
+    from ..report import print_summary, render_submission_html
 
     loaded, folder = rubric_from(rubric)
     path = Path(notebook)
@@ -28,14 +38,21 @@ def main(*, notebook: str, rubric: str, data_dir: str | None = None, lang: str =
     sandboxed, warning = sandbox_choice(required=require_sandbox, allowed=True)
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
-    settings = settings_for(loaded, folder, data_dir=data_dir_from(data_dir), lang=lang,
-                            cache=cache_from(cache_dir, no_cache), sandboxed=sandboxed)
+    settings = settings_for(
+        loaded,
+        folder,
+        data_dir=data_dir_from(data_dir),
+        lang=lang,
+        cache=cache_from(cache_dir, no_cache),
+        sandboxed=sandboxed,
+    )
     graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)
     if json_out:
         write_json_atomic(Path(json_out), graded.result.to_json())
     if html_out:
-        html = render_submission_html(graded.result, graded.evidence, lang=lang,
-                                      rubric_title=loaded.title.get(lang), student_view=True)
+        html = render_submission_html(
+            graded.result, graded.evidence, lang=lang, rubric_title=loaded.title.get(lang), student_view=True
+        )
         Path(html_out).write_text(html, encoding="utf-8")
     return 0 if graded.result.all_required_passed else 1

@@ -48,17 +48,30 @@ def rubric_for(submission: Submission, root: Path, explicit: str | None) -> str:
                 return str(name)
         except (OSError, json.JSONDecodeError):
             pass
-    raise ConfigError(f"{submission.display}: no --rubric given and no folder on its path names a bundled "
-                      f"rubric ({', '.join(sorted(names))})")
+    raise ConfigError(
+        f"{submission.display}: no --rubric given and no folder on its path names a bundled "
+        f"rubric ({', '.join(sorted(names))})"
+    )
 
 
-def main(*, submissions: str, out: str, rubric: str | None = None, data_dir: str | None = None,
-         lang: str = "en", workers: int = 1, executor: str = "local", cache_dir: str | None = None,
-         no_cache: bool = False, no_sandbox: bool = False) -> int:
+def main(
+    *,
+    submissions: str,
+    out: str,
+    rubric: str | None = None,
+    data_dir: str | None = None,
+    lang: str = "en",
+    workers: int = 1,
+    executor: str = "local",
+    cache_dir: str | None = None,
+    no_cache: bool = False,
+    no_sandbox: bool = False,
+) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out``."""
     if executor != "local":
-        raise ConfigError(f"--executor {executor}: only 'local' is available in this version "
-                          "(the dask executor is not built yet)")
+        raise ConfigError(
+            f"--executor {executor}: only 'local' is available in this version (the dask executor is not built yet)"
+        )
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
     root = Path(submissions)
@@ -76,16 +89,26 @@ def main(*, submissions: str, out: str, rubric: str | None = None, data_dir: str
         name = rubric_for(submission, root, rubric)
         if name not in settings:
             loaded, folder = rubric_from(name)
-            settings[name] = settings_for(loaded, folder, data_dir=data, lang=lang, cache=cache,
-                                          sandboxed=sandboxed, work_root=out_dir / ".work" if cache is None else None)
+            settings[name] = settings_for(
+                loaded,
+                folder,
+                data_dir=data,
+                lang=lang,
+                cache=cache,
+                sandboxed=sandboxed,
+                work_root=out_dir / ".work" if cache is None else None,
+            )
         plan.append((submission, settings[name]))
 
     def one(index_and_job: tuple[int, tuple[Submission, GradeSettings]]) -> tuple[Submission, Graded]:
         index, (submission, setting) = index_and_job
         graded = grade_submission(submission, setting)
         r = graded.result
-        print(f"[{index + 1}/{len(plan)}] {submission.display}: {r.score:g}/{r.max_score:g} {r.status} "
-              f"({r.duration_s:.0f} s)", file=sys.stderr)
+        print(
+            f"[{index + 1}/{len(plan)}] {submission.display}: {r.score:g}/{r.max_score:g} {r.status} "
+            f"({r.duration_s:.0f} s)",
+            file=sys.stderr,
+        )
         return submission, graded
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -96,6 +119,7 @@ def main(*, submissions: str, out: str, rubric: str | None = None, data_dir: str
 
 def write_reports(graded_all: list[tuple[Submission, Graded]], root: Path, out_dir: Path, lang: str) -> None:
     """Per-submission JSON and HTML, ``results.jsonl`` and the class page ``index.html``."""
+    from ..export.atomic import write_text_atomic
     from ..report import render_class_html, render_submission_html
 
     links = {}
@@ -104,11 +128,9 @@ def write_reports(graded_all: list[tuple[Submission, Graded]], root: Path, out_d
         stem = report_name(submission, root)
         write_json_atomic(out_dir / f"{stem}.json", graded.result.to_json())
         html = render_submission_html(graded.result, graded.evidence, lang=lang)
-        (out_dir / f"{stem}.html").write_text(html, encoding="utf-8")
+        write_text_atomic(out_dir / f"{stem}.html", html)
         links[graded.result.submission] = f"{stem}.html"
         lines.append(json.dumps(graded.result.to_json(), ensure_ascii=False))
-    tmp = out_dir / "results.jsonl.tmp"
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(out_dir / "results.jsonl")
+    write_text_atomic(out_dir / "results.jsonl", "\n".join(lines) + "\n")
     results = [g.result for _, g in graded_all]
-    (out_dir / "index.html").write_text(render_class_html(results, lang=lang, links=links), encoding="utf-8")
+    write_text_atomic(out_dir / "index.html", render_class_html(results, lang=lang, links=links))

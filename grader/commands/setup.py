@@ -59,13 +59,30 @@ def sandbox_choice(required: bool, allowed: bool) -> tuple[bool, str | None]:
     if ok:
         return True, None
     if required:
-        raise SandboxUnavailable(f"the sandbox is not available ({why}); install bubblewrap "
-                                 "(apt-get install bubblewrap) or pass --no-sandbox for trusted code")
+        raise SandboxUnavailable(
+            f"the sandbox is not available ({why}); install bubblewrap "
+            "(apt-get install bubblewrap) or pass --no-sandbox for trusted code"
+        )
     return False, f"no sandbox here ({why}): your notebook runs unsandboxed, as on your own machine"
 
 
-def settings_for(rubric: Rubric, rubric_dir: Path, *, data_dir: Path | None, lang: str,
-                 cache: EvidenceCache | None, sandboxed: bool, work_root: Path | None = None) -> GradeSettings:
+def settings_for(
+    rubric: Rubric,
+    rubric_dir: Path,
+    *,
+    data_dir: Path | None,
+    lang: str,
+    cache: EvidenceCache | None,
+    sandboxed: bool,
+    work_root: Path | None = None,
+) -> GradeSettings:
     """GradeSettings from the parts."""
-    return GradeSettings(rubric=rubric, rubric_dir=rubric_dir, lang=lang, data_dir=data_dir,
-                         sandboxed=sandboxed, cache=cache, work_root=work_root)
+    return GradeSettings(
+        rubric=rubric,
+        rubric_dir=rubric_dir,
+        lang=lang,
+        data_dir=data_dir,
+        sandboxed=sandboxed,
+        cache=cache,
+        work_root=work_root,
+    )

@@ -16,8 +16,7 @@ from .saved import check_saved_models
 __all__ = ["build_evidence"]
 
 
-def build_evidence(outcome: ExecutionOutcome,
-                   host_path: Callable[[str], str | None] = lambda p: p) -> Evidence:
+def build_evidence(outcome: ExecutionOutcome, host_path: Callable[[str], str | None] = lambda p: p) -> Evidence:
     """Load the probe's records, work out data roles, parse claims and re-evaluate the model.
 
     ``host_path`` maps a path seen inside the sandbox to the same file on this machine.
@@ -26,5 +25,11 @@ def build_evidence(outcome: ExecutionOutcome,
     roles = analyse_roles(evidence)
     measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles)
     saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path)
-    return replace(evidence, roles=roles, claims=parse_claims(evidence.outputs),
-                   measurements=measurements, reevaluation_problem=problem, saved_models=saved)
+    return replace(
+        evidence,
+        roles=roles,
+        claims=parse_claims(evidence.outputs),
+        measurements=measurements,
+        reevaluation_problem=problem,
+        saved_models=saved,
+    )

@@ -8,12 +8,14 @@ from ..models.evidence import CellOutput, ClaimRecord
 
 _KEYWORD = re.compile(r"\b(accuracy|akurasi|acc|ketepatan)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(%?)")
-_CONNECTOR = re.compile(r"^[\s\w()\[\]'\"-]{0,30}?(?:[:=]|\bis\b|\bof\b|\badalah\b|\bsebesar\b|\bsebanyak\b)\s*$",
-                        re.IGNORECASE)
+_CONNECTOR = re.compile(
+    r"^[\s\w()\[\]'\"-]{0,30}?(?:[:=]|\bis\b|\bof\b|\badalah\b|\bsebesar\b|\bsebanyak\b)\s*$", re.IGNORECASE
+)
 _NOT_A_CLAIM = re.compile(
     r"(step|━|epoch\s+\d|\bimprov|\bincreas|\bnaik\b|\bmeningkat|\btarget\b|\bgoal\b|\bminimal\b|"
     r"\bexpected\b|\bbaseline\b|\bharus\b|\bmust\b|\bshould\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _QUALIFIERS = (
     ("validation", re.compile(r"\b(val|valid|validation|validasi)\b|val_", re.IGNORECASE)),
     ("test", re.compile(r"\b(test|testing|uji|pengujian)\b", re.IGNORECASE)),
@@ -38,8 +40,9 @@ def parse_claims(outputs: tuple[CellOutput, ...]) -> tuple[ClaimRecord, ...]:
             claim = _claim_in_line(line)
             if claim is not None:
                 value, text = claim
-                claims.append(ClaimRecord(cell=out.index, metric="accuracy", value=value,
-                                          qualifier=_qualifier(line), text=text))  # type: ignore[arg-type]
+                claims.append(
+                    ClaimRecord(cell=out.index, metric="accuracy", value=value, qualifier=_qualifier(line), text=text)
+                )  # type: ignore[arg-type]
     return tuple(claims)
 
 
@@ -47,7 +50,7 @@ def _claim_in_line(line: str) -> tuple[float, str] | None:
     keyword = _KEYWORD.search(line)
     if keyword is None:
         return None
-    rest = line[keyword.end():]
+    rest = line[keyword.end() :]
     number = _NUMBER.search(rest)
     if number is None or not _CONNECTOR.match(rest[: number.start()]):
         return None

@@ -110,14 +110,30 @@ def _raw_feature_rows(evidence: Evidence) -> list[Rows]:
 def tail_rows(rows: Rows, fraction: float) -> Rows:
     """The last ``fraction`` of rows - what Keras' ``validation_split`` holds out."""
     start = int(rows.n * (1.0 - fraction))
-    return Rows(id=rows.id + f"[{start}:]", n=rows.n - start, shape=(rows.n - start, *rows.shape[1:]),
-                dtype=rows.dtype, kind=rows.kind, exact=rows.exact[start:], shape_fp=rows.shape_fp[start:],
-                labels=None if rows.labels is None else rows.labels[start:], columns=rows.columns)
+    return Rows(
+        id=rows.id + f"[{start}:]",
+        n=rows.n - start,
+        shape=(rows.n - start, *rows.shape[1:]),
+        dtype=rows.dtype,
+        kind=rows.kind,
+        exact=rows.exact[start:],
+        shape_fp=rows.shape_fp[start:],
+        labels=None if rows.labels is None else rows.labels[start:],
+        columns=rows.columns,
+    )
 
 
 def head_rows(rows: Rows, fraction: float) -> Rows:
     """The first ``1 - fraction`` of rows - what Keras trains on with ``validation_split``."""
     stop = int(rows.n * (1.0 - fraction))
-    return Rows(id=rows.id + f"[:{stop}]", n=stop, shape=(stop, *rows.shape[1:]), dtype=rows.dtype,
-                kind=rows.kind, exact=rows.exact[:stop], shape_fp=rows.shape_fp[:stop],
-                labels=None if rows.labels is None else rows.labels[:stop], columns=rows.columns)
+    return Rows(
+        id=rows.id + f"[:{stop}]",
+        n=stop,
+        shape=(stop, *rows.shape[1:]),
+        dtype=rows.dtype,
+        kind=rows.kind,
+        exact=rows.exact[:stop],
+        shape_fp=rows.shape_fp[:stop],
+        labels=None if rows.labels is None else rows.labels[:stop],
+        columns=rows.columns,
+    )

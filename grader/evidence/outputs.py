@@ -34,6 +34,7 @@ def read_outputs(executed_notebook: str | None) -> tuple[CellOutput, ...]:
                     images += 1
                 elif "text/plain" in data:
                     texts.append(str(data["text/plain"]))
-        found.append(CellOutput(index=index, text="".join(texts)[:MAX_TEXT], images=images,
-                                source=str(cell.source)[:MAX_TEXT]))
+        found.append(
+            CellOutput(index=index, text="".join(texts)[:MAX_TEXT], images=images, source=str(cell.source)[:MAX_TEXT])
+        )
     return tuple(found)

@@ -58,7 +58,11 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
         x = arr
         y = as_labels(load_array(evidence_dir, getattr(item, "array_y", None)))
         if y is not None and len(y) == rows.n:
-            return TestData(x=x, y=y, source=f"labels given to {getattr(item, 'method', item.__class__.__name__)} in cell {item.cell}")
+            return TestData(
+                x=x,
+                y=y,
+                source=f"labels given to {getattr(item, 'method', item.__class__.__name__)} in cell {item.cell}",
+            )
     if x is None:
         return None
     y = _labels_from_metric_calls(evidence, rows, lineage) or _labels_from_splits(evidence, rows, lineage)
@@ -85,8 +89,13 @@ def _labels_from_splits(evidence: Evidence, rows: Rows, lineage: Lineage) -> tup
             if part.rows is None or part.rows.kind != "features" or not lineage.aligned(rows, part.rows):
                 continue
             for other in split.outputs:
-                if other.part == part.part and other.input != part.input and other.rows is not None \
-                        and other.rows.labels is not None and other.rows.n == rows.n:
+                if (
+                    other.part == part.part
+                    and other.input != part.input
+                    and other.rows is not None
+                    and other.rows.labels is not None
+                    and other.rows.n == rows.n
+                ):
                     return other.rows.labels, f"labels split off with these rows ({split.func}, cell {split.cell})"
     return None
 
@@ -117,11 +126,17 @@ def measure(predict: Predictor, data: TestData, mid: str, role: str) -> Measurem
     matrix = confusion_matrix(y, p, labels=labels)
     _, counts = np.unique(y, return_counts=True)
     return Measurement(
-        mid=mid, role=role, n=int(len(y)), accuracy=float(np.mean(y == p)),
+        mid=mid,
+        role=role,
+        n=len(y),
+        accuracy=float(np.mean(y == p)),
         macro_f1=float(f1_score(y, p, average="macro", labels=np.unique(y), zero_division=0)),
         confusion=tuple(tuple(int(v) for v in row) for row in matrix),
-        labels=tuple(str(v) for v in labels.tolist()), predicted_classes=int(len(np.unique(p))),
-        majority_accuracy=float(counts.max() / len(y)), source=data.source)
+        labels=tuple(str(v) for v in labels.tolist()),
+        predicted_classes=len(np.unique(p)),
+        majority_accuracy=float(counts.max() / len(y)),
+        source=data.source,
+    )
 
 
 def exported_file(evidence: Evidence, evidence_dir: str, mid: str) -> str | None:

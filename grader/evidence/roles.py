@@ -17,12 +17,27 @@ from dataclasses import dataclass
 from ..models.evidence import DataRoles, Evidence, FitRecord, Rows
 from .lineage import Lineage, head_rows, tail_rows
 
-LEAKY_ESTIMATORS = frozenset({
-    "StandardScaler", "MinMaxScaler", "RobustScaler", "MaxAbsScaler", "SimpleImputer", "KNNImputer",
-    "IterativeImputer", "PCA", "TruncatedSVD", "QuantileTransformer", "PowerTransformer",
-    "KBinsDiscretizer", "SelectKBest", "SelectPercentile", "VarianceThreshold", "TargetEncoder",
-    "Normalization",
-})
+LEAKY_ESTIMATORS = frozenset(
+    {
+        "StandardScaler",
+        "MinMaxScaler",
+        "RobustScaler",
+        "MaxAbsScaler",
+        "SimpleImputer",
+        "KNNImputer",
+        "IterativeImputer",
+        "PCA",
+        "TruncatedSVD",
+        "QuantileTransformer",
+        "PowerTransformer",
+        "KBinsDiscretizer",
+        "SelectKBest",
+        "SelectPercentile",
+        "VarianceThreshold",
+        "TargetEncoder",
+        "Normalization",
+    }
+)
 MOSTLY = 0.5
 
 
@@ -84,13 +99,22 @@ def analyse_roles(evidence: Evidence) -> DataRoles:
         "train_validation": lineage.overlap(validation, train),
         "validation_test": lineage.overlap(test, validation),
     }
-    test_is_validation = bool(test is not None and validation is not None and mode == "data"
-                              and lineage.same_rows(test, validation))
-    return DataRoles(final_mid=mid, train=train, validation=validation, validation_mode=mode,
-                     validation_fraction=fraction, test=test, test_source=test_source,
-                     overlaps=overlaps, test_is_validation=test_is_validation,
-                     leaks=tuple(find_leaks(evidence, lineage, test, validation)),
-                     total_rows=_total_rows(evidence))
+    test_is_validation = bool(
+        test is not None and validation is not None and mode == "data" and lineage.same_rows(test, validation)
+    )
+    return DataRoles(
+        final_mid=mid,
+        train=train,
+        validation=validation,
+        validation_mode=mode,
+        validation_fraction=fraction,
+        test=test,
+        test_source=test_source,
+        overlaps=overlaps,
+        test_is_validation=test_is_validation,
+        leaks=tuple(find_leaks(evidence, lineage, test, validation)),
+        total_rows=_total_rows(evidence),
+    )
 
 
 def _train_and_validation(fits: tuple[FitRecord, ...], last: FitRecord):
@@ -106,8 +130,9 @@ def _train_and_validation(fits: tuple[FitRecord, ...], last: FitRecord):
     return train, None, "none", None
 
 
-def _held_out_sets(evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None,
-                   after_seq: int) -> list[Assessment]:
+def _held_out_sets(
+    evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None, after_seq: int
+) -> list[Assessment]:
     """Distinct row sets the final model was assessed on, excluding its training rows."""
     chosen: list[Assessment] = []
     for a in assessments(evidence):
@@ -119,8 +144,7 @@ def _held_out_sets(evidence: Evidence, lineage: Lineage, mid: str, train: Rows |
     return sorted(chosen, key=lambda a: a.seq)
 
 
-def _separate_holdout_exists(evidence: Evidence, lineage: Lineage, train: Rows | None,
-                             validation: Rows | None) -> bool:
+def _separate_holdout_exists(evidence: Evidence, lineage: Lineage, train: Rows | None, validation: Rows | None) -> bool:
     """Whether some split produced rows that are neither training nor validation rows."""
     for split in evidence.splits:
         for part in split.outputs:
@@ -140,8 +164,7 @@ def _total_rows(evidence: Evidence) -> int | None:
     return max(sizes) if sizes else None
 
 
-def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None,
-               validation: Rows | None) -> list[str]:
+def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None, validation: Rows | None) -> list[str]:
     """Preprocessing fits that learned from validation or test rows, in words."""
     leaks = []
     first_split = min((s.seq for s in evidence.splits if not s.predefined), default=None)
@@ -156,7 +179,6 @@ def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None,
             leaks.append(f"{where} learned from {seen_test} of the {test.n} test rows")
         elif validation is not None and seen_val > max(1, 0.05 * validation.n):
             leaks.append(f"{where} learned from {seen_val} of the {validation.n} validation rows")
-        elif (first_split is not None and fit.seq < first_split and total is not None
-              and fit.input.n >= total):
+        elif first_split is not None and fit.seq < first_split and total is not None and fit.input.n >= total:
             leaks.append(f"{where} learned from all {fit.input.n} rows before the data was split")
     return leaks

@@ -14,8 +14,9 @@ from .reevaluate import exported_file, find_test_data
 MAX_SAVED_CHECKED = 6
 
 
-def check_saved_models(evidence: Evidence, evidence_dir: str, roles: DataRoles,
-                       host_path: Callable[[str], str | None]) -> tuple[SavedModelCheck, ...]:
+def check_saved_models(
+    evidence: Evidence, evidence_dir: str, roles: DataRoles, host_path: Callable[[str], str | None]
+) -> tuple[SavedModelCheck, ...]:
     """Load each saved file (by its path on this machine) and compare it with the live model."""
     reference_x, live = _reference(evidence, evidence_dir, roles)
     checks: list[SavedModelCheck] = []
@@ -27,22 +28,35 @@ def check_saved_models(evidence: Evidence, evidence_dir: str, roles: DataRoles,
         local = host_path(save.path)
         name = os.path.basename(save.path)
         if local is None or not os.path.exists(local):
-            checks.append(SavedModelCheck(path=name, format=save.format, loads=False, agreement=None,
-                                          error="the file was not found after the run"))
+            checks.append(
+                SavedModelCheck(
+                    path=name,
+                    format=save.format,
+                    loads=False,
+                    agreement=None,
+                    error="the file was not found after the run",
+                )
+            )
             continue
         try:
             predict = load_predictor(local)
         except ModelFileError as exc:
-            checks.append(SavedModelCheck(path=name, format=save.format, loads=False, agreement=None,
-                                          error=str(exc)))
+            checks.append(SavedModelCheck(path=name, format=save.format, loads=False, agreement=None, error=str(exc)))
             continue
         agreement = None
         if reference_x is not None and live is not None:
             try:
                 agreement = float(np.mean(predict(reference_x) == live))
             except Exception as exc:
-                checks.append(SavedModelCheck(path=name, format=save.format, loads=True, agreement=None,
-                                              error=f"it loads but cannot predict: {type(exc).__name__}"))
+                checks.append(
+                    SavedModelCheck(
+                        path=name,
+                        format=save.format,
+                        loads=True,
+                        agreement=None,
+                        error=f"it loads but cannot predict: {type(exc).__name__}",
+                    )
+                )
                 continue
         checks.append(SavedModelCheck(path=name, format=save.format, loads=True, agreement=agreement))
     return tuple(reversed(checks))

@@ -24,10 +24,18 @@ class ExecutionResult:
     workspace: Workspace
 
 
-def execute_notebook(notebook: Path, root: Path, *, datasets: dict[str, str] | None = None,
-                     cell_timeout: float = 600.0, notebook_timeout: float = 1800.0, seed: int = 0,
-                     siblings: list[Path] | None = None, wrap: Wrapper | None = None,
-                     prepare: object | None = None) -> ExecutionResult:
+def execute_notebook(
+    notebook: Path,
+    root: Path,
+    *,
+    datasets: dict[str, str] | None = None,
+    cell_timeout: float = 600.0,
+    notebook_timeout: float = 1800.0,
+    seed: int = 0,
+    siblings: list[Path] | None = None,
+    wrap: Wrapper | None = None,
+    prepare: object | None = None,
+) -> ExecutionResult:
     """Copy ``notebook`` into a workspace under ``root``, run it, and return the outcome.
 
     ``datasets`` maps the file names a notebook may ask for to staged files;
@@ -37,8 +45,16 @@ def execute_notebook(notebook: Path, root: Path, *, datasets: dict[str, str] | N
     served = dict(datasets or {})
     if callable(prepare):
         served.update(prepare(workspace) or {})
-    job = ExecutionJob(notebook=str(workspace.notebook), workdir=str(workspace.work),
-                       evidence_dir=str(workspace.evidence), out_dir=str(workspace.out),
-                       cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, seed=seed,
-                       token=new_token(), datasets=served, kernel_env=workspace.kernel_env())
+    job = ExecutionJob(
+        notebook=str(workspace.notebook),
+        workdir=str(workspace.work),
+        evidence_dir=str(workspace.evidence),
+        out_dir=str(workspace.out),
+        cell_timeout=cell_timeout,
+        notebook_timeout=notebook_timeout,
+        seed=seed,
+        token=new_token(),
+        datasets=served,
+        kernel_env=workspace.kernel_env(),
+    )
     return ExecutionResult(outcome=launch(job, wrap=wrap), workspace=workspace)

@@ -25,16 +25,16 @@ class CappedClient(NotebookClient):
         self.max_output_bytes = max_output_bytes
         self._sizes: dict[int, int] = {}
 
-    def output(self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None,
-               cell_index: int) -> NotebookNode | None:
+    def output(
+        self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
+    ) -> NotebookNode | None:
         size = _message_size(msg)
         used = self._sizes.get(cell_index, 0)
         if used >= self.max_output_bytes:
             return None
         self._sizes[cell_index] = used + size
         if used + size > self.max_output_bytes:
-            marker = new_output("stream", name="stderr",
-                                text=TRUNCATED.format(limit=self.max_output_bytes))
+            marker = new_output("stream", name="stderr", text=TRUNCATED.format(limit=self.max_output_bytes))
             outs.append(marker)
             return marker
         return super().output(outs, msg, display_id, cell_index)
@@ -49,6 +49,4 @@ def _message_size(msg: dict[str, Any]) -> int:
     if "text" in content:
         return len(content["text"])
     data = content.get("data") or {}
-    return sum(len(v) if isinstance(v, str) else 256 for v in data.values()) + len(
-        str(content.get("traceback", ""))
-    )
+    return sum(len(v) if isinstance(v, str) else 256 for v in data.values()) + len(str(content.get("traceback", "")))

@@ -6,6 +6,7 @@ process group is killed and an outcome is made up here, so the caller always get
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -38,9 +39,14 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
     with open(log_path, "wb") as log:
         try:
-            process = subprocess.Popen(list(command), stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True,
-                                       env=env if env is not None else os.environ.copy())
+            process = subprocess.Popen(
+                list(command),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                env=env if env is not None else os.environ.copy(),
+            )
         except OSError as exc:
             raise GraderBug(f"cannot start the notebook worker: {exc}") from None
         try:
@@ -56,10 +62,8 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
@@ -88,6 +92,11 @@ def _made_up(job: ExecutionJob, status: str, reason: str) -> ExecutionOutcome:
     except Exception:
         pass
     executed = os.path.join(job.out_dir, "executed.ipynb")
-    return ExecutionOutcome(status=status, reason=reason, cells=cells, duration_s=0.0,  # type: ignore[arg-type]
-                            executed_notebook=executed if os.path.exists(executed) else None,
-                            evidence_dir=job.evidence_dir)
+    return ExecutionOutcome(
+        status=status,
+        reason=reason,
+        cells=cells,
+        duration_s=0.0,  # type: ignore[arg-type]
+        executed_notebook=executed if os.path.exists(executed) else None,
+        evidence_dir=job.evidence_dir,
+    )

@@ -8,6 +8,7 @@ answered after a grace period it is killed and the remaining cells are marked ``
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
@@ -190,6 +191,18 @@ _SIGNAL_REASONS = {
     signal.SIGSEGV: "it crashed (segmentation fault)",
     signal.SIGABRT: "it aborted",
 }
+_LIMIT_REASONS = {  # the same, with the size of the limit when the sandbox says it
+    signal.SIGXCPU: "it used more than {cpu_s} s of CPU time",
+    signal.SIGXFSZ: "it wrote a file larger than {file_size_mb} MB",
+}
+
+
+def _sandbox_limits() -> dict[str, Any]:
+    """The limits the sandbox put on this process (see grader.sandbox.limits.LIMITS_ENV)."""
+    try:
+        return dict(json.loads(os.environ.get("GRADER_SANDBOX_LIMITS", "{}")))
+    except (ValueError, TypeError):
+        return {}
 
 
 def _death_reason(client: CappedClient) -> str:
@@ -200,5 +213,9 @@ def _death_reason(client: CappedClient) -> str:
         return "the kernel stopped answering"
     if code < 0:
         sig = signal.Signals(-code)
-        return f"the kernel died: {_SIGNAL_REASONS.get(sig, f'signal {sig.name}')}"
+        text = _SIGNAL_REASONS.get(sig, f"signal {sig.name}")
+        limits = _sandbox_limits()
+        if sig in _LIMIT_REASONS and {"cpu_s", "file_size_mb"} <= limits.keys():
+            text = _LIMIT_REASONS[sig].format(**limits)
+        return f"the kernel died: {text}"
     return f"the kernel exited with status {code} (os._exit or a crash)"

@@ -41,8 +41,13 @@ def prepare(job: ExecutionJob) -> str:
     """Write the probe's configuration; return its path."""
     nb = nbformat.read(job.notebook, as_version=4)
     os.makedirs(job.evidence_dir, exist_ok=True)
-    config = {"evidence_dir": job.evidence_dir, "token": job.token, "cells": code_cells(nb),
-              "seed": job.seed, "datasets": job.datasets}
+    config = {
+        "evidence_dir": job.evidence_dir,
+        "token": job.token,
+        "cells": code_cells(nb),
+        "seed": job.seed,
+        "datasets": job.datasets,
+    }
     path = os.path.join(job.evidence_dir, "probe.json")
     write_json_atomic(path, config)
     return path

@@ -7,37 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..models.results import RESULT_SCHEMA, CellResult, ItemResult, Result
+from ..models.results import Result
 
 RESULTS_FILE = "results.jsonl"
 
 
-def _item(data: dict[str, Any]) -> ItemResult:
-    return ItemResult(
-        id=str(data["id"]), check=str(data.get("check", "")), title=str(data.get("title", "")),
-        points=float(data.get("points", 0.0)), max_points=float(data.get("max_points", 0.0)),
-        passed=bool(data.get("passed", False)), feedback=str(data.get("feedback") or ""),
-        evidence=dict(data.get("evidence") or {}),
-        visibility="hidden" if data.get("visibility") == "hidden" else "visible",
-        required=bool(data.get("required", True)))
-
-
 def result_from_json(data: dict[str, Any]) -> Result:
-    """Inverse of ``Result.to_json`` (fields added after schema 1 default when absent)."""
-    schema = data.get("schema", RESULT_SCHEMA)
-    if schema != RESULT_SCHEMA:
-        raise ValueError(f"result schema {schema} (this grader reads {RESULT_SCHEMA})")
-    return Result(
-        submission=str(data["submission"]),
-        student=None if data.get("student") is None else str(data["student"]),
-        rubric=str(data.get("rubric", "")), status=data["status"],
-        score=float(data.get("score", 0.0)), max_score=float(data.get("max_score", 0.0)),
-        duration_s=float(data.get("duration_s", 0.0)),
-        items=tuple(_item(i) for i in data.get("items") or ()),
-        cells=tuple(CellResult(index=int(c["index"]), status=c["status"], error=c.get("error"))
-                    for c in data.get("cells") or ()),
-        reason=data.get("reason"), lang=str(data.get("lang", "en")),
-        notes=tuple(str(n) for n in data.get("notes") or ()))
+    """Inverse of ``Result.to_json`` (kept as a function for callers of the export API)."""
+    return Result.from_json(data)
 
 
 def read_results(results_dir: Path) -> list[Result]:

@@ -100,15 +100,29 @@ def collect_submissions(given: Path) -> list[Submission]:
         root = _extract(given)
     elif given.is_file():
         problem = read_notebook_problem(given) if given.suffix.lower() == ".ipynb" else "not a .ipynb notebook"
-        return [Submission(path=given, display=str(given), student=student_id(given, given.parent),
-                           siblings=_siblings(given, given.parent), problem=problem)]
+        return [
+            Submission(
+                path=given,
+                display=str(given),
+                student=student_id(given, given.parent),
+                siblings=_siblings(given, given.parent),
+                problem=problem,
+            )
+        ]
     else:
         root = given
     found = []
     for path in _notebooks(root):
         display = str(given / path.relative_to(root)) if root != given else str(path)
-        found.append(Submission(path=path, display=display, student=student_id(path, root),
-                                siblings=_siblings(path, root), problem=read_notebook_problem(path)))
+        found.append(
+            Submission(
+                path=path,
+                display=display,
+                student=student_id(path, root),
+                siblings=_siblings(path, root),
+                problem=read_notebook_problem(path),
+            )
+        )
     if not found:
         raise SubmissionError(f"{given}: no .ipynb notebooks found")
     return found
@@ -119,5 +133,8 @@ def _siblings(notebook: Path, root: Path) -> tuple[Path, ...]:
     folder = notebook.parent
     if folder == root and len(list(root.glob("*.ipynb"))) > 1:
         return ()  # a flat folder of many students: nothing beside a notebook is its own
-    return tuple(p for p in sorted(folder.iterdir())
-                 if p.is_file() and p.suffix.lower() not in (".ipynb",) and not p.name.startswith("."))
+    return tuple(
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix.lower() not in (".ipynb",) and not p.name.startswith(".")
+    )

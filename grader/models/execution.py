@@ -72,7 +72,11 @@ class ExecutionOutcome:
     def from_json(cls, data: dict[str, Any]) -> ExecutionOutcome:
         """Inverse of :meth:`to_json`."""
         cells = tuple(CellRun(**c) for c in data.get("cells", []))
-        return cls(status=data["status"], reason=data.get("reason"), cells=cells,
-                   duration_s=float(data.get("duration_s", 0.0)),
-                   executed_notebook=data.get("executed_notebook"),
-                   evidence_dir=data["evidence_dir"])
+        return cls(
+            status=data["status"],
+            reason=data.get("reason"),
+            cells=cells,
+            duration_s=float(data.get("duration_s", 0.0)),
+            executed_notebook=data.get("executed_notebook"),
+            evidence_dir=data["evidence_dir"],
+        )

@@ -56,6 +56,22 @@ class ItemResult:
     visibility: Literal["visible", "hidden"] = "visible"
     required: bool = True
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemResult:
+        """One ``items`` entry of the result JSON."""
+        return cls(
+            id=str(data["id"]),
+            check=str(data.get("check", "")),
+            title=str(data.get("title", "")),
+            points=float(data.get("points", 0.0)),
+            max_points=float(data.get("max_points", 0.0)),
+            passed=bool(data.get("passed", False)),
+            feedback=str(data.get("feedback") or ""),
+            evidence=dict(data.get("evidence") or {}),
+            visibility="hidden" if data.get("visibility") == "hidden" else "visible",
+            required=bool(data.get("required", True)),
+        )
+
 
 @dataclass(frozen=True)
 class CellResult:
@@ -84,6 +100,8 @@ class Result:
     lang: str = "en"
     notes: tuple[str, ...] = ()
     """Things done on the student's behalf (a skipped pip line, a served dataset, a stand-in)."""
+    rubric_title: str | None = None
+    """The rubric's title in ``lang`` (for class pages and gradebook columns)."""
 
     @property
     def all_required_passed(self) -> bool:
@@ -93,14 +111,57 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         """The result JSON of the contract."""
         return {
-            "schema": RESULT_SCHEMA, "submission": self.submission, "student": self.student,
-            "rubric": self.rubric, "status": self.status, "score": round(self.score, 4),
-            "max_score": round(self.max_score, 4), "duration_s": round(self.duration_s, 3),
-            "reason": self.reason, "lang": self.lang,
-            "items": [{"id": i.id, "check": i.check, "title": i.title, "points": round(i.points, 4),
-                       "max_points": i.max_points, "passed": i.passed, "feedback": i.feedback,
-                       "evidence": i.evidence, "visibility": i.visibility, "required": i.required}
-                      for i in self.items],
+            "schema": RESULT_SCHEMA,
+            "submission": self.submission,
+            "student": self.student,
+            "rubric": self.rubric,
+            "rubric_title": self.rubric_title,
+            "status": self.status,
+            "score": round(self.score, 4),
+            "max_score": round(self.max_score, 4),
+            "duration_s": round(self.duration_s, 3),
+            "reason": self.reason,
+            "lang": self.lang,
+            "items": [
+                {
+                    "id": i.id,
+                    "check": i.check,
+                    "title": i.title,
+                    "points": round(i.points, 4),
+                    "max_points": i.max_points,
+                    "passed": i.passed,
+                    "feedback": i.feedback,
+                    "evidence": i.evidence,
+                    "visibility": i.visibility,
+                    "required": i.required,
+                }
+                for i in self.items
+            ],
             "cells": [{"index": c.index, "status": c.status, "error": c.error} for c in self.cells],
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        """Inverse of :meth:`to_json`; fields added after schema 1 default when absent."""
+        schema = data.get("schema", RESULT_SCHEMA)
+        if schema != RESULT_SCHEMA:
+            raise ValueError(f"result schema {schema} (this grader reads {RESULT_SCHEMA})")
+        return cls(
+            submission=str(data["submission"]),
+            student=None if data.get("student") is None else str(data["student"]),
+            rubric=str(data.get("rubric", "")),
+            status=data["status"],
+            score=float(data.get("score", 0.0)),
+            max_score=float(data.get("max_score", 0.0)),
+            duration_s=float(data.get("duration_s", 0.0)),
+            items=tuple(ItemResult.from_json(i) for i in data.get("items") or ()),
+            cells=tuple(
+                CellResult(index=int(c["index"]), status=c["status"], error=c.get("error"))
+                for c in data.get("cells") or ()
+            ),
+            reason=data.get("reason"),
+            lang=str(data.get("lang", "en")),
+            notes=tuple(str(n) for n in data.get("notes") or ()),
+            rubric_title=data.get("rubric_title"),
+        )

@@ -25,10 +25,21 @@ from .session import Session
 __all__ = ["finish", "install"]
 
 SKLEARN_ESTIMATOR_MODULES = (
-    "sklearn.preprocessing", "sklearn.impute", "sklearn.neural_network", "sklearn.pipeline",
-    "sklearn.decomposition", "sklearn.linear_model", "sklearn.ensemble", "sklearn.tree",
-    "sklearn.svm", "sklearn.neighbors", "sklearn.naive_bayes", "sklearn.compose",
-    "sklearn.feature_selection", "sklearn.discriminant_analysis", "sklearn.cluster",
+    "sklearn.preprocessing",
+    "sklearn.impute",
+    "sklearn.neural_network",
+    "sklearn.pipeline",
+    "sklearn.decomposition",
+    "sklearn.linear_model",
+    "sklearn.ensemble",
+    "sklearn.tree",
+    "sklearn.svm",
+    "sklearn.neighbors",
+    "sklearn.naive_bayes",
+    "sklearn.compose",
+    "sklearn.feature_selection",
+    "sklearn.discriminant_analysis",
+    "sklearn.cluster",
 )
 
 _state: dict[str, Any] = {}
@@ -58,8 +69,14 @@ def install(config_path: str) -> None:
     sys.meta_path.insert(0, finder)
     finder.patch_already_imported()
     habits.install(session)
-    _state.update(session=session, capture=capture, finder=finder, cells=list(config.get("cells", [])),
-                  token=config.get("token", ""), position=0)
+    _state.update(
+        session=session,
+        capture=capture,
+        finder=finder,
+        cells=list(config.get("cells", [])),
+        token=config.get("token", ""),
+        position=0,
+    )
     shell = _shell()
     if shell is not None:
         shell.events.register("pre_run_cell", _pre_run_cell)

@@ -1,41 +1,138 @@
 """Habits of real student notebooks that must not stop a grading run.
 
-``!pip install`` / ``%pip`` lines are skipped (the environment is fixed and offline) with a
-note in the evidence.  More habits (Colab, data URLs) are added by the grading-environment
-work; each is recorded so the report can say what was done on the student's behalf.
+* ``!pip install`` / ``%pip`` / ``!apt-get`` / ``%conda`` lines are skipped (the environment
+  is fixed and offline);
+* ``!wget URL`` / ``!curl -o FILE URL`` of a staged dataset copy the staged file instead;
+* reads of a staged dataset by another path or a URL are served (:mod:`.hooks_data`);
+* ``from google.colab import drive, files`` works (:mod:`.colab`).
+
+Each is recorded as a note so the report can say what was done on the student's behalf.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+import shlex
+import sys
 
+from . import colab, hooks_data
+from .importhook import PatchFinder
 from .session import Session
 
-PIP_LINE = re.compile(r"^\s*[!%]\s*(pip3?|conda|apt(-get)?)\b.*$", re.MULTILINE)
+_INSTALLER = r"(?:sudo\s+)?(?:pip3?|conda|mamba|micromamba|apt(?:-get)?|(?:uv\s+)?pip|" \
+             r"(?:python3?|\{sys\.executable\})\s+-m\s+pip)"
+PIP_LINE = re.compile(rf"^\s*[!%]\s*{_INSTALLER}\b.*$", re.MULTILINE)
+DOWNLOAD_LINE = re.compile(r"^(\s*)!\s*(wget|curl)\s+(.*)$")
+_WGET_TARGET = {"-O", "--output-document"}
+_WGET_DIR = {"-P", "--directory-prefix"}
+_CURL_TARGET = {"-o", "--output"}
+_SKIPPED_VALUES = {"-A", "--user-agent", "-H", "--header", "-e", "--tries", "-t", "-T", "--timeout",
+                   "--retry", "-m", "--max-time"}
+
+
+_session: Session | None = None
+_CALL = "__import__('grader.probe.{module}', fromlist=['_']).{function}"
 
 
 def install(session: Session) -> None:
-    """Register the input transformer that skips package-install lines."""
+    """Serve datasets, fake google.colab, and rewrite install/download lines."""
+    global _session
+    _session = session
+    finder = PatchFinder(hooks_data.patchers(session), session.hook_error)
+    sys.meta_path.insert(0, finder)
+    finder.patch_already_imported()
+    try:
+        hooks_data.patch_builtins(session)
+    except Exception as exc:  # a probe habit must never stop the notebook
+        session.hook_error("hooks_data.patch_builtins", exc)
+    colab.install(session)
     try:
         from IPython import get_ipython
     except ImportError:
         return
     shell = get_ipython()
-    if shell is None:
-        return
-
-    def skip_installs(lines: list[str]) -> list[str]:
-        out = []
-        for line in lines:
-            if PIP_LINE.match(line):
-                session.recorder.note("install_skipped", line=line.strip()[:200])
-                indent = line[: len(line) - len(line.lstrip())]
-                out.append(f"{indent}pass  # grader: skipped {line.strip()[:60]!r}\n")
-            else:
-                out.append(line)
-        return out
-
-    shell.input_transformers_cleanup.insert(0, skip_installs)
+    if shell is not None:
+        shell.input_transformers_cleanup.insert(0, rewrite_lines)
 
 
+def rewrite_lines(lines: list[str]) -> list[str]:
+    """IPython cleanup transformer: install lines become a note, downloads a copy.
+
+    IPython may transform a cell more than once (and before the cell's ``pre_run_cell``),
+    so nothing is recorded here: the replacement lines record themselves when they run.
+    """
+    out = []
+    for line in lines:
+        if PIP_LINE.match(line):
+            call = _CALL.format(module="habits", function="skipped_install")
+            out.append(f"{_indent(line)}{call}({line.strip()[:200]!r})\n")
+            continue
+        download = download_call(line)
+        out.append(line if download is None else download)
+    return out
+
+
+def skipped_install(line: str) -> None:
+    """What a rewritten ``!pip install`` line runs: a note, nothing installed."""
+    if _session is not None:
+        _session.recorder.note("install_skipped", line=line)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def download_call(line: str) -> str | None:
+    """The Python line replacing a simple ``!wget``/``!curl`` of one URL; None to keep it.
+
+    Pipes, redirections other than ``> FILE`` and several URLs are left to the shell (which,
+    offline, fails as it would for the student without network).
+    """
+    match = DOWNLOAD_LINE.match(line.rstrip("\n"))
+    if match is None:
+        return None
+    indent, tool, rest = match.groups()
+    try:
+        words = shlex.split(rest)
+    except ValueError:
+        return None
+    if ">" in words:
+        at = words.index(">")
+        if at != len(words) - 2:
+            return None
+        words, target = words[:at], words[at + 1]
+    else:
+        target = None
+    parsed = _parse_download(tool, words)
+    if parsed is None:
+        return None
+    url, named = parsed
+    target = named if named is not None else target
+    if tool == "curl" and target is None and "-O" not in words and "--remote-name" not in words:
+        return None  # curl without -o/-O prints the file: leave such lines alone
+    call = _CALL.format(module="hooks_data", function="serve_download")
+    return f"{indent}{call}({url!r}, {target!r})\n"
+
+
+def _parse_download(tool: str, words: list[str]) -> tuple[str, str | None] | None:
+    """(url, output file or folder) of a download command, or None when it is not simple."""
+    urls: list[str] = []
+    target: str | None = None
+    folder: str | None = None
+    items = iter(words)
+    for word in items:
+        if any(c in word for c in "|;&<"):
+            return None
+        if (tool == "wget" and word in _WGET_TARGET) or (tool == "curl" and word in _CURL_TARGET):
+            target = next(items, None)
+        elif tool == "wget" and word in _WGET_DIR:
+            folder = next(items, None)
+        elif tool == "wget" and word.startswith("--output-document="):
+            target = word.split("=", 1)[1]
+        elif word in _SKIPPED_VALUES:
+            next(items, None)
+        elif not word.startswith("-"):
+            urls.append(word)
+    if len(urls) != 1 or target == "-":
+        return None
+    return urls[0], target if target is not None else folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import sys
@@ -13,8 +14,20 @@ import numpy as np
 from .calls import recording
 from .session import Session
 
-LAYER_KEYS = ("units", "activation", "filters", "kernel_size", "strides", "padding", "pool_size",
-              "rate", "return_sequences", "use_bias", "dilation_rate", "axis")
+LAYER_KEYS = (
+    "units",
+    "activation",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "pool_size",
+    "rate",
+    "return_sequences",
+    "use_bias",
+    "dilation_rate",
+    "axis",
+)
 DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters", "boston_housing")
 
 
@@ -65,6 +78,7 @@ def _accept_staged(session: Session):
                 session.recorder.note("dataset_served", file=os.path.basename(fpath), how="keras cache")
                 return True
             return original(fpath, *args, **kwargs)
+
         return validate_file
 
     return factory
@@ -99,10 +113,8 @@ def optimizer_info(optimizer: Any) -> dict[str, Any]:
     if optimizer is None or isinstance(optimizer, str):
         return {"name": optimizer}
     info: dict[str, Any] = {"name": type(optimizer).__name__}
-    try:
+    with contextlib.suppress(Exception):  # a schedule has no single learning rate
         info["learning_rate"] = float(f"{float(np.asarray(optimizer.learning_rate)):.7g}")
-    except Exception:
-        pass
     return info
 
 
@@ -122,22 +134,22 @@ def model_info(session: Session, model: Any) -> dict[str, Any]:
             entry["params"] = int(layer.count_params()) if layer.built else None
         except Exception:
             entry["params"] = None
-        try:
+        with contextlib.suppress(Exception):  # layers of an unbuilt model have no output yet
             entry["output_shape"] = list(layer.output.shape)
-        except Exception:
-            pass
         layers.append(entry)
-    info: dict[str, Any] = {"mid": session.model_id(model), "framework": "keras",
-                            "class": type(model).__name__, "layers": layers}
+    info: dict[str, Any] = {
+        "mid": session.model_id(model),
+        "framework": "keras",
+        "class": type(model).__name__,
+        "layers": layers,
+    }
     try:
         info["param_count"] = int(model.count_params())
         info["trainable_params"] = int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
     except Exception:
         info["param_count"] = None
-    try:
+    with contextlib.suppress(Exception):
         info["input_shape"] = list(model.inputs[0].shape)
-    except Exception:
-        pass
     return info
 
 
@@ -146,10 +158,15 @@ def _record_compile(session: Session):
         model = args[0]
         bound = _bind(args, kwargs, type(model).compile)
         optimizer = getattr(model, "optimizer", None) or bound.get("optimizer")
-        session.recorder.emit("compile", mid=session.model_id(model),
-                              optimizer=optimizer_info(optimizer if optimizer is not None else bound.get("optimizer")),
-                              optimizer_arg=_name(bound.get("optimizer")),
-                              loss=_name(bound.get("loss")), metrics=_name(bound.get("metrics")))
+        session.recorder.emit(
+            "compile",
+            mid=session.model_id(model),
+            optimizer=optimizer_info(optimizer if optimizer is not None else bound.get("optimizer")),
+            optimizer_arg=_name(bound.get("optimizer")),
+            loss=_name(bound.get("loss")),
+            metrics=_name(bound.get("metrics")),
+        )
+
     return record
 
 
@@ -181,11 +198,22 @@ def _record_fit(session: Session):
         batch_size = bound.get("batch_size")
         if batch_size is None and x is not None:
             batch_size = 32  # Keras' documented default for array input
-        rec.emit("fit", mid=info["mid"], framework="keras", x=x, y=y, epochs=bound.get("epochs"),
-                 epochs_run=len(next(iter(history.values()), [])), batch_size=batch_size,
-                 initial_epoch=bound.get("initial_epoch"), validation=validation,
-                 history=history, seconds=elapsed,
-                 callbacks=[type(c).__name__ for c in (bound.get("callbacks") or [])])
+        rec.emit(
+            "fit",
+            mid=info["mid"],
+            framework="keras",
+            x=x,
+            y=y,
+            epochs=bound.get("epochs"),
+            epochs_run=len(next(iter(history.values()), [])),
+            batch_size=batch_size,
+            initial_epoch=bound.get("initial_epoch"),
+            validation=validation,
+            history=history,
+            seconds=elapsed,
+            callbacks=[type(c).__name__ for c in (bound.get("callbacks") or [])],
+        )
+
     return record
 
 
@@ -195,14 +223,21 @@ def _record_evaluate(session: Session):
         rec = session.recorder
         bound = _bind(args, kwargs, _original(model, "evaluate"))
         names = None
-        try:
+        with contextlib.suppress(Exception):
             names = list(model.metrics_names)
-        except Exception:
-            pass
-        rec.emit("evaluate", mid=session.model_id(model), framework="keras", method="evaluate",
-                 x=rec.rowset(bound.get("x"), role="x"), y=rec.rowset(bound.get("y"), role="y"),
-                 array=rec.save_array(bound.get("x")), array_y=rec.save_array(bound.get("y")),
-                 result=result, names=names)
+        rec.emit(
+            "evaluate",
+            mid=session.model_id(model),
+            framework="keras",
+            method="evaluate",
+            x=rec.rowset(bound.get("x"), role="x"),
+            y=rec.rowset(bound.get("y"), role="y"),
+            array=rec.save_array(bound.get("x")),
+            array_y=rec.save_array(bound.get("y")),
+            result=result,
+            names=names,
+        )
+
     return record
 
 
@@ -227,10 +262,17 @@ def _record_predict(session: Session):
         rec = session.recorder
         bound = _bind(args, kwargs, _original(model, "predict"))
         labels = prediction_labels(result)
-        rec.emit("predict", mid=session.model_id(model), framework="keras", method="predict",
-                 x=rec.rowset(bound.get("x"), role="x"), array=rec.save_array(bound.get("x")),
-                 output=rec.rowset(labels, role="y") if labels is not None else None,
-                 output_shape=list(np.shape(result)))
+        rec.emit(
+            "predict",
+            mid=session.model_id(model),
+            framework="keras",
+            method="predict",
+            x=rec.rowset(bound.get("x"), role="x"),
+            array=rec.save_array(bound.get("x")),
+            output=rec.rowset(labels, role="y") if labels is not None else None,
+            output_shape=list(np.shape(result)),
+        )
+
     return record
 
 
@@ -239,9 +281,14 @@ def _record_save(session: Session):
         model = args[0]
         path = args[1] if len(args) > 1 else kwargs.get("filepath")
         path = os.fspath(path) if path is not None else None
-        session.recorder.emit("save", mid=session.model_id(model), framework="keras",
-                              path=os.path.abspath(path) if path else None,
-                              format=os.path.splitext(path)[1].lstrip(".") if path else None)
+        session.recorder.emit(
+            "save",
+            mid=session.model_id(model),
+            framework="keras",
+            path=os.path.abspath(path) if path else None,
+            format=os.path.splitext(path)[1].lstrip(".") if path else None,
+        )
+
     return record
 
 
@@ -249,9 +296,15 @@ def _record_adapt(session: Session):
     def record(args, kwargs, result, elapsed):
         layer = args[0]
         data = args[1] if len(args) > 1 else kwargs.get("data")
-        session.recorder.emit("prep_fit", estimator=type(layer).__name__, module="keras.layers",
-                              mid=session.model_id(layer), input=session.recorder.rowset(data, role="x"),
-                              method="adapt")
+        session.recorder.emit(
+            "prep_fit",
+            estimator=type(layer).__name__,
+            module="keras.layers",
+            mid=session.model_id(layer),
+            input=session.recorder.rowset(data, role="x"),
+            method="adapt",
+        )
+
     return record
 
 
@@ -262,10 +315,15 @@ def _record_load(session: Session, name: str):
             (x_train, y_train), (x_test, y_test) = result
         except (TypeError, ValueError):
             return
-        rec.emit("dataset_load", name=name, outputs=[
-            {"input": 0, "part": "train", "rows": rec.rowset(x_train, role="x")},
-            {"input": 0, "part": "test", "rows": rec.rowset(x_test, role="x")},
-            {"input": 1, "part": "train", "rows": rec.rowset(y_train, role="y")},
-            {"input": 1, "part": "test", "rows": rec.rowset(y_test, role="y")},
-        ])
+        rec.emit(
+            "dataset_load",
+            name=name,
+            outputs=[
+                {"input": 0, "part": "train", "rows": rec.rowset(x_train, role="x")},
+                {"input": 0, "part": "test", "rows": rec.rowset(x_test, role="x")},
+                {"input": 1, "part": "train", "rows": rec.rowset(y_train, role="y")},
+                {"input": 1, "part": "test", "rows": rec.rowset(y_test, role="y")},
+            ],
+        )
+
     return record

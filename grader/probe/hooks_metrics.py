@@ -15,8 +15,13 @@ from .calls import argument, recording
 from .session import Session
 
 METRIC_FUNCTIONS = (
-    "accuracy_score", "balanced_accuracy_score", "f1_score", "precision_score", "recall_score",
-    "confusion_matrix", "classification_report",
+    "accuracy_score",
+    "balanced_accuracy_score",
+    "f1_score",
+    "precision_score",
+    "recall_score",
+    "confusion_matrix",
+    "classification_report",
 )
 
 
@@ -48,9 +53,16 @@ def _record_metric(session: Session, name: str):
         rec = session.recorder
         y_true = argument(args, kwargs, 0, "y_true")
         y_pred = argument(args, kwargs, 1, "y_pred")
-        rec.emit("metric_call", func=name, y_true=rec.rowset(y_true, role="y"),
-                 y_pred=rec.rowset(y_pred, role="y"), value=_value(result),
-                 average=kwargs.get("average"), normalize=kwargs.get("normalize"))
+        rec.emit(
+            "metric_call",
+            func=name,
+            y_true=rec.rowset(y_true, role="y"),
+            y_pred=rec.rowset(y_pred, role="y"),
+            value=_value(result),
+            average=kwargs.get("average"),
+            normalize=kwargs.get("normalize"),
+        )
+
     return record
 
 
@@ -62,23 +74,47 @@ def _record_display(session: Session, from_estimator: bool):
             est = argument(args, kwargs, 1, "estimator")
             data = argument(args, kwargs, 2, "X")
             y_true = argument(args, kwargs, 3, "y")
-            rec.emit("metric_call", func="confusion_matrix", display=True,
-                     mid=session.model_id(est), x=rec.rowset(data, role="x"),
-                     array=rec.save_array(data), y_true=rec.rowset(y_true, role="y"),
-                     array_y=rec.save_array(y_true), y_pred=None, value=_value(matrix))
+            rec.emit(
+                "metric_call",
+                func="confusion_matrix",
+                display=True,
+                mid=session.model_id(est),
+                x=rec.rowset(data, role="x"),
+                array=rec.save_array(data),
+                y_true=rec.rowset(y_true, role="y"),
+                array_y=rec.save_array(y_true),
+                y_pred=None,
+                value=_value(matrix),
+            )
         else:
             y_true = argument(args, kwargs, 1, "y_true")
             y_pred = argument(args, kwargs, 2, "y_pred")
-            rec.emit("metric_call", func="confusion_matrix", display=True,
-                     y_true=rec.rowset(y_true, role="y"), y_pred=rec.rowset(y_pred, role="y"),
-                     value=_value(matrix))
+            rec.emit(
+                "metric_call",
+                func="confusion_matrix",
+                display=True,
+                y_true=rec.rowset(y_true, role="y"),
+                y_pred=rec.rowset(y_pred, role="y"),
+                value=_value(matrix),
+            )
+
     return record
 
 
 def _plot_confusion_matrix_shim(session: Session, display: Any):
     """scikit-learn < 1.2's ``plot_confusion_matrix(estimator, X, y_true, ...)``."""
-    keep = {"labels", "sample_weight", "normalize", "display_labels", "include_values",
-            "xticks_rotation", "values_format", "cmap", "ax", "colorbar"}
+    keep = {
+        "labels",
+        "sample_weight",
+        "normalize",
+        "display_labels",
+        "include_values",
+        "xticks_rotation",
+        "values_format",
+        "cmap",
+        "ax",
+        "colorbar",
+    }
 
     def plot_confusion_matrix(estimator, X, y_true, **kwargs):
         session.recorder.note("shim_plot_confusion_matrix")

@@ -37,8 +37,9 @@ class FigureCapture:
             return
         if not description["axes"]:
             return
-        digest = hashlib.blake2b(json.dumps(description, sort_keys=True, default=str).encode(),
-                                 digest_size=12).hexdigest()
+        digest = hashlib.blake2b(
+            json.dumps(description, sort_keys=True, default=str).encode(), digest_size=12
+        ).hexdigest()
         if self._last.get(id(figure)) == digest:
             return
         self._last[id(figure)] = digest
@@ -74,18 +75,21 @@ def patch_pyplot(session: Session, capture: FigureCapture, _pyplot: ModuleType) 
             except Exception as exc:
                 session.hook_error("Gcf.destroy", exc)
             return original(cls, num)
+
         return destroy
 
     def before_destroy_all(original):
         def destroy_all(cls):
             capture.capture_open("close")
             return original(cls)
+
         return destroy_all
 
     def before_savefig(original):
         def savefig(self, *args, **kwargs):
             capture.capture(self, "savefig")
             return original(self, *args, **kwargs)
+
         return savefig
 
     session.wrap(Gcf, "destroy", before_destroy)
@@ -114,13 +118,16 @@ def _grid(values: Any) -> dict[str, Any] | None:
 
 def describe_axes(ax: Any) -> dict[str, Any]:
     """Titles, labels, legend, lines, images and heatmaps of one Axes, as plain data."""
-    handles, labels = ax.get_legend_handles_labels()
+    _, labels = ax.get_legend_handles_labels()
     legend = ax.get_legend()
     entry: dict[str, Any] = {
         "title": ax.get_title() or ax.get_title("left") or ax.get_title("right"),
-        "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+        "xlabel": ax.get_xlabel(),
+        "ylabel": ax.get_ylabel(),
         "legend": [t.get_text() for t in legend.get_texts()] if legend else list(labels),
-        "lines": [], "images": [], "meshes": [],
+        "lines": [],
+        "images": [],
+        "meshes": [],
         "texts": [t.get_text() for t in ax.texts][:MAX_TEXTS],
         "xticklabels": [t.get_text() for t in ax.get_xticklabels()][:100],
         "yticklabels": [t.get_text() for t in ax.get_yticklabels()][:100],
@@ -128,8 +135,13 @@ def describe_axes(ax: Any) -> dict[str, Any]:
     }
     for line in ax.get_lines():
         label = line.get_label()
-        entry["lines"].append({"label": "" if label.startswith("_") else label,
-                               "x": _floats(line.get_xdata()), "y": _floats(line.get_ydata())})
+        entry["lines"].append(
+            {
+                "label": "" if label.startswith("_") else label,
+                "x": _floats(line.get_xdata()),
+                "y": _floats(line.get_ydata()),
+            }
+        )
     for image in ax.get_images():
         grid = _grid(image.get_array())
         if grid is not None:
@@ -155,9 +167,12 @@ def describe_figure(figure: Any) -> dict[str, Any]:
     for legend in getattr(figure, "legends", []):
         legends.extend(t.get_text() for t in legend.get_texts())
     axes = [describe_axes(ax) for ax in figure.get_axes() if not _is_colorbar(ax)]
-    return {"number": getattr(figure, "number", None),
-            "suptitle": suptitle.get_text() if suptitle is not None else "",
-            "legend": legends, "axes": axes}
+    return {
+        "number": getattr(figure, "number", None),
+        "suptitle": suptitle.get_text() if suptitle is not None else "",
+        "legend": legends,
+        "axes": axes,
+    }
 
 
 def _is_colorbar(ax: Any) -> bool:

@@ -30,14 +30,27 @@ def _record_split(session: Session):
         inputs = [rec.rowset(a, role="x" if i == 0 else "y") for i, a in enumerate(args)]
         outputs = []
         for i, part in enumerate(result):
-            outputs.append({"input": i // 2, "part": "train" if i % 2 == 0 else "test",
-                            "rows": rec.rowset(part, role="x" if i // 2 == 0 else "y")})
+            outputs.append(
+                {
+                    "input": i // 2,
+                    "part": "train" if i % 2 == 0 else "test",
+                    "rows": rec.rowset(part, role="x" if i // 2 == 0 else "y"),
+                }
+            )
         stratify = kwargs.get("stratify")
-        rec.emit("split", func="train_test_split", inputs=inputs, outputs=outputs,
-                 test_size=kwargs.get("test_size"), train_size=kwargs.get("train_size"),
-                 random_state=kwargs.get("random_state"), shuffle=kwargs.get("shuffle", True),
-                 stratify=stratify is not None,
-                 stratify_rows=rec.rowset(stratify, role="y") if stratify is not None else None)
+        rec.emit(
+            "split",
+            func="train_test_split",
+            inputs=inputs,
+            outputs=outputs,
+            test_size=kwargs.get("test_size"),
+            train_size=kwargs.get("train_size"),
+            random_state=kwargs.get("random_state"),
+            shuffle=kwargs.get("shuffle", True),
+            stratify=stratify is not None,
+            stratify_rows=rec.rowset(stratify, role="y") if stratify is not None else None,
+        )
+
     return record
 
 
@@ -86,9 +99,14 @@ def model_info(session: Session, est: Any) -> dict[str, Any]:
                 params[key] = value
     except Exception:
         pass
-    info = {"mid": session.model_id(est), "framework": "sklearn", "class": type(est).__name__,
-            "final_class": type(final).__name__, "params": dict(list(params.items())[:MODEL_PARAM_LIMIT]),
-            "steps": steps}
+    info = {
+        "mid": session.model_id(est),
+        "framework": "sklearn",
+        "class": type(est).__name__,
+        "final_class": type(final).__name__,
+        "params": dict(list(params.items())[:MODEL_PARAM_LIMIT]),
+        "steps": steps,
+    }
     if hasattr(final, "coefs_"):
         info["layer_sizes"] = [int(final.coefs_[0].shape[0])] + [int(c.shape[1]) for c in final.coefs_]
         info["param_count"] = int(sum(c.size for c in final.coefs_) + sum(b.size for b in final.intercepts_))
@@ -117,8 +135,14 @@ def _record_fit(session: Session):
         x = rec.rowset(argument(args, kwargs, 1, "X"), role="x")
         y = rec.rowset(argument(args, kwargs, 2, "y"), role="y")
         if not is_model(est):
-            rec.emit("prep_fit", estimator=type(est).__name__, module=type(est).__module__,
-                     mid=session.model_id(est), input=x, method="fit")
+            rec.emit(
+                "prep_fit",
+                estimator=type(est).__name__,
+                module=type(est).__module__,
+                mid=session.model_id(est),
+                input=x,
+                method="fit",
+            )
             return
         session.remember_fitted(est)
         info = model_info(session, est)
@@ -127,22 +151,38 @@ def _record_fit(session: Session):
         validation = {"mode": "none"}
         if getattr(final, "early_stopping", False):
             validation = {"mode": "split", "fraction": getattr(final, "validation_fraction", None)}
-        rec.emit("fit", mid=info["mid"], framework="sklearn", x=x, y=y,
-                 epochs=getattr(final, "n_iter_", None), batch_size=getattr(final, "batch_size", None),
-                 validation=validation, history=_history(est), seconds=elapsed,
-                 hyperparams=info["params"])
+        rec.emit(
+            "fit",
+            mid=info["mid"],
+            framework="sklearn",
+            x=x,
+            y=y,
+            epochs=getattr(final, "n_iter_", None),
+            batch_size=getattr(final, "batch_size", None),
+            validation=validation,
+            history=_history(est),
+            seconds=elapsed,
+            hyperparams=info["params"],
+        )
         if hasattr(est, "cv_results_"):
             _record_search(session, est, info["mid"])
+
     return record
 
 
 def _record_search(session: Session, est: Any, mid: str) -> None:
     results = est.cv_results_
     candidates = [{k: v for k, v in p.items()} for p in results.get("params", [])]
-    session.recorder.emit("search", mid=mid, method=type(est).__name__, candidates=candidates[:200],
-                          n_candidates=len(candidates),
-                          scores=[float(s) for s in results.get("mean_test_score", [])][:200],
-                          best_params=getattr(est, "best_params_", None), validated=True)
+    session.recorder.emit(
+        "search",
+        mid=mid,
+        method=type(est).__name__,
+        candidates=candidates[:200],
+        n_candidates=len(candidates),
+        scores=[float(s) for s in results.get("mean_test_score", [])][:200],
+        best_params=getattr(est, "best_params_", None),
+        validated=True,
+    )
 
 
 def _record_fit_transform(session: Session):
@@ -150,10 +190,22 @@ def _record_fit_transform(session: Session):
         est = args[0]
         rec = session.recorder
         x = rec.rowset(argument(args, kwargs, 1, "X"), role="x")
-        rec.emit("prep_fit", estimator=type(est).__name__, module=type(est).__module__,
-                 mid=session.model_id(est), input=x, method="fit_transform")
-        rec.emit("transform", estimator=type(est).__name__, mid=session.model_id(est),
-                 input=x, output=rec.rowset(result, role="x"))
+        rec.emit(
+            "prep_fit",
+            estimator=type(est).__name__,
+            module=type(est).__module__,
+            mid=session.model_id(est),
+            input=x,
+            method="fit_transform",
+        )
+        rec.emit(
+            "transform",
+            estimator=type(est).__name__,
+            mid=session.model_id(est),
+            input=x,
+            output=rec.rowset(result, role="x"),
+        )
+
     return record
 
 
@@ -161,9 +213,14 @@ def _record_transform(session: Session):
     def record(args, kwargs, result, elapsed):
         est = args[0]
         rec = session.recorder
-        rec.emit("transform", estimator=type(est).__name__, mid=session.model_id(est),
-                 input=rec.rowset(argument(args, kwargs, 1, "X"), role="x"),
-                 output=rec.rowset(result, role="x"))
+        rec.emit(
+            "transform",
+            estimator=type(est).__name__,
+            mid=session.model_id(est),
+            input=rec.rowset(argument(args, kwargs, 1, "X"), role="x"),
+            output=rec.rowset(result, role="x"),
+        )
+
     return record
 
 
@@ -175,10 +232,16 @@ def _record_predict(session: Session, proba: bool = False):
         labels = np.asarray(result)
         if proba and labels.ndim == 2:
             labels = np.argmax(labels, axis=1)
-        rec.emit("predict", mid=session.model_id(est), framework="sklearn",
-                 method="predict_proba" if proba else "predict",
-                 x=rec.rowset(data, role="x"), array=rec.save_array(data),
-                 output=rec.rowset(labels, role="y"))
+        rec.emit(
+            "predict",
+            mid=session.model_id(est),
+            framework="sklearn",
+            method="predict_proba" if proba else "predict",
+            x=rec.rowset(data, role="x"),
+            array=rec.save_array(data),
+            output=rec.rowset(labels, role="y"),
+        )
+
     return record
 
 
@@ -187,10 +250,18 @@ def _record_score(session: Session):
         est = args[0]
         rec = session.recorder
         data, target = argument(args, kwargs, 1, "X"), argument(args, kwargs, 2, "y")
-        rec.emit("evaluate", mid=session.model_id(est), framework="sklearn", method="score",
-                 x=rec.rowset(data, role="x"), y=rec.rowset(target, role="y"),
-                 array=rec.save_array(data), array_y=rec.save_array(target),
-                 result={"score": result})
+        rec.emit(
+            "evaluate",
+            mid=session.model_id(est),
+            framework="sklearn",
+            method="score",
+            x=rec.rowset(data, role="x"),
+            y=rec.rowset(target, role="y"),
+            array=rec.save_array(data),
+            array_y=rec.save_array(target),
+            result={"score": result},
+        )
+
     return record
 
 

@@ -181,7 +181,7 @@ def _as_labels(arr: np.ndarray) -> np.ndarray | None:
             if finite.size == arr.size and np.all(np.mod(finite, 1) == 0) and len(np.unique(finite)) <= 1000:
                 return arr.astype(np.int64)
         return None
-    if arr.ndim == 2 and 1 < arr.shape[1] <= MAX_ONEHOT_CLASSES and arr.dtype.kind in "biuf":
-        if np.all((arr == 0) | (arr == 1)) and np.all(arr.sum(axis=1) == 1):
-            return np.argmax(arr, axis=1).astype(np.int64)
+    one_hot_shape = arr.ndim == 2 and 1 < arr.shape[1] <= MAX_ONEHOT_CLASSES and arr.dtype.kind in "biuf"
+    if one_hot_shape and np.all((arr == 0) | (arr == 1)) and np.all(arr.sum(axis=1) == 1):
+        return np.argmax(arr, axis=1).astype(np.int64)
     return None

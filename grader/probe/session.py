@@ -48,7 +48,7 @@ class Session:
         try:
             ref: Any = weakref.ref(model)
         except TypeError:
-            ref = (lambda m=model: m)
+            ref = lambda m=model: m
         self._models[key] = (ref, mid)
         return mid
 
@@ -99,6 +99,16 @@ class Session:
             self.recorder.note("probe_hook_failed", where=where, error=f"{type(exc).__name__}: {exc}"[:300])
         except Exception:
             print(f"grader probe: hook {where} failed", file=sys.__stderr__)
+
+
+class _Strong:
+    """A callable that returns its object, for objects that cannot be weakly referenced."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __call__(self) -> Any:
+        return self.obj
 
 
 def _lookup(owner: Any, name: str) -> Any:

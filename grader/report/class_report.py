@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from functools import partial
+from pathlib import PureWindowsPath
+from urllib.parse import quote
 
 from ..models.results import Result
 from .figures import png_data_uri, score_histogram_png
@@ -37,6 +39,7 @@ class StudentRow:
     percent: str
     status: str
     status_code: str
+    reason: str
     marks: tuple[str | None, ...]
     """"pass", "fail" or None (item absent) per item column."""
 
@@ -52,11 +55,14 @@ class ScoreStats:
 
 
 def relative_link(file_name: str) -> str:
-    """``file_name`` as an href; the class page only links to files beside it."""
-    parts = urlsplit(file_name)
-    if parts.scheme or parts.netloc or file_name.startswith(("/", "\\")):
+    """``file_name`` as an href to a file beside the class page.
+
+    Every character but "/" is percent-encoded, so a name with a colon ("hw:1.html") stays
+    a file name and can never become a scheme ("javascript:", "https:").
+    """
+    if file_name.startswith(("/", "\\")) or PureWindowsPath(file_name).drive:
         raise ValueError(f"a report link must be a relative file name, not {file_name!r}")
-    return quote(file_name)
+    return quote(file_name, safe="/")
 
 
 def _item_columns(results: Sequence[Result], lang: str) -> list[ItemColumn]:
@@ -83,6 +89,7 @@ def _row(result: Result, columns: Sequence[ItemColumn], links: Mapping[str, str]
         max_score=format_number(result.max_score, lang),
         percent=format_percent(score_fraction(result.score, result.max_score), lang),
         status=status_text(result.status, words), status_code=result.status,
+        reason=result.reason or "",
         marks=tuple(verdicts.get(c.id) for c in columns))
 
 
@@ -90,16 +97,13 @@ def _stats(results: Sequence[Result], lang: str) -> ScoreStats | None:
     if not results:
         return None
     # Scores out of different maxima (mixed rubrics) only compare as percentages.
+    show: Callable[[float], str]
     if len({r.max_score for r in results}) == 1:
         values = [r.score for r in results]
-
-        def show(value: float) -> str:
-            return format_number(value, lang)
+        show = partial(format_number, lang=lang)
     else:
         values = [score_fraction(r.score, r.max_score) for r in results]
-
-        def show(value: float) -> str:
-            return format_percent(value, lang)
+        show = partial(format_percent, lang=lang)
     return ScoreStats(mean=show(statistics.fmean(values)), median=show(statistics.median(values)),
                       minimum=show(min(values)), maximum=show(max(values)))
 

@@ -81,8 +81,10 @@ def confusion_png(confusion: Sequence[Sequence[int]], class_names: Sequence[str]
             colour = "white" if peak and count > 0.6 * peak else "black"
             axes.text(column, row, str(count), ha="center", va="center", color=colour,
                       fontsize=font)
-    axes.set_xticks(range(size), labels=names, rotation=45 if size > 6 else 0, ha="right"
-                    if size > 6 else "center")
+    # Long class names ("Suspect Donor") run into each other unless they slant.
+    slant = size > 6 or max(len(n) for n in names) > 8
+    axes.set_xticks(range(size), labels=names, rotation=35 if slant else 0,
+                    ha="right" if slant else "center", rotation_mode="anchor")
     axes.set_yticks(range(size), labels=names)
     axes.set_xlabel(words["predicted_class"])
     axes.set_ylabel(words["true_class"])

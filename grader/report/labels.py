@@ -34,7 +34,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "notebook sebelum berhenti."),
     "no_evidence": ("Nothing could be observed from this submission.",
                     "Tidak ada yang dapat diamati dari kiriman ini."),
-    "items": ("Rubric items", "Butir rubrik"),
+    "rubric_items": ("Rubric items", "Butir rubrik"),
     "item": ("Item", "Butir"),
     "points": ("Points", "Poin"),
     "feedback": ("Feedback", "Umpan balik"),

@@ -53,7 +53,7 @@ def _items_table(items: tuple[ItemResult, ...], words: Mapping[str, str], lang: 
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
     table.add_column("", no_wrap=True, width=1)
     table.add_column(words["points"], justify="right", no_wrap=True)
-    table.add_column(words["items"], ratio=1, overflow="fold")
+    table.add_column(words["rubric_items"], ratio=1, overflow="fold")
     for item in items:
         mark = Text(marks[0], style="bold green") if item.passed else \
             Text(marks[1], style="bold red")
@@ -82,6 +82,7 @@ def print_summary(result: Result, console: Console, *, lang: str = "en",
     problems = cell_problems(result, None)
     not_run = cells_not_run(result, None)
     if problems or not_run:
+        console.print()
         console.print(Text(words["cells"], style="bold"))
         for problem in problems:
             line = Text(f"{marks[1]} ", style="red")
@@ -92,6 +93,7 @@ def print_summary(result: Result, console: Console, *, lang: str = "en",
             console.print(Text(words["cells_not_run"].format(count=not_run.count,
                                                              first=not_run.first), style="red"))
     if result.notes:
+        console.print()
         console.print(Text(words["notes"], style="bold"))
         for note in result.notes:
             console.print(Text(f"- {note}"))

@@ -27,7 +27,7 @@ class CellProblem:
     status: str
     error: str
     source: str
-    """The first non-blank line of the cell's code, so the student can find the cell."""
+    """The cell's first line of code, so the student can find the cell."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,16 @@ def student_name(result: Result, words: Mapping[str, str]) -> str:
     return result.student or words["unknown_student"]
 
 
+def first_code_line(source: str, limit: int = SOURCE_LINE_LIMIT) -> str:
+    """The first line of a cell that is code, not a comment (else its first line at all)."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    return first_line(code, limit) or first_line(source, limit)
+
+
 def _sources(evidence: Evidence | None) -> dict[int, str]:
     if evidence is None:
         return {}
-    return {out.index: first_line(out.source, SOURCE_LINE_LIMIT) for out in evidence.outputs}
+    return {out.index: first_code_line(out.source) for out in evidence.outputs}
 
 
 def _cells(result: Result, evidence: Evidence | None) -> tuple[CellResult | CellRun, ...]:

@@ -92,16 +92,17 @@ def _format(path: str, raw: Any, model: type[BaseModel], error: dict[str, Any], 
     field = ".".join(str(p) for p in loc) or "(top level)"
     message = error.get("msg", "invalid")
     if error.get("type") == "extra_forbidden" and loc:
-        message = f"unknown field {loc[-1]!r}{_did_you_mean(str(loc[-1]), _fields_at(model, loc[len(prefix):]))}"
+        message = f"unknown field {loc[-1]!r}{_did_you_mean(str(loc[-1]), _fields_at(model, loc[len(prefix) :]))}"
     where = f"{path}:{line}" if line else path
     return f"{where}: {field}: {message}"
 
 
-def parse_rubric(text: str, path: str = "<rubric>",
-                 param_models: Mapping[str, type[BaseModel]] | None = None) -> Rubric:
+def parse_rubric(
+    text: str, path: str = "<rubric>", param_models: Mapping[str, type[BaseModel]] | None = None
+) -> Rubric:
     """Validate rubric text.  ``param_models`` maps each check kind to its params model."""
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else path
@@ -119,13 +120,16 @@ def parse_rubric(text: str, path: str = "<rubric>",
     return rubric
 
 
-def _validate_item(path: str, raw: Any, index: int, item: RubricItem,
-                   param_models: Mapping[str, type[BaseModel]]) -> None:
+def _validate_item(
+    path: str, raw: Any, index: int, item: RubricItem, param_models: Mapping[str, type[BaseModel]]
+) -> None:
     kinds = sorted(param_models)
     if item.check not in param_models:
         line = _line_of(raw, ("items", index, "check"))
-        raise RubricError(f"{path}:{line}: items.{index}.check: unknown check kind {item.check!r}"
-                          f"{_did_you_mean(item.check, kinds)}; known: {', '.join(kinds)}")
+        raise RubricError(
+            f"{path}:{line}: items.{index}.check: unknown check kind {item.check!r}"
+            f"{_did_you_mean(item.check, kinds)}; known: {', '.join(kinds)}"
+        )
     model = param_models[item.check]
     try:
         model.model_validate(item.params)
@@ -136,8 +140,10 @@ def _validate_item(path: str, raw: Any, index: int, item: RubricItem,
         field = ".".join(str(p) for p in loc)
         message = first.get("msg", "invalid")
         if first.get("type") == "extra_forbidden":
-            message = (f"unknown parameter {loc[-1]!r} for check {item.check!r}"
-                       f"{_did_you_mean(str(loc[-1]), list(model.model_fields))}")
+            message = (
+                f"unknown parameter {loc[-1]!r} for check {item.check!r}"
+                f"{_did_you_mean(str(loc[-1]), list(model.model_fields))}"
+            )
         where = f"{path}:{line}" if line else path
         raise RubricError(f"{where}: {field}: {message}") from None
 

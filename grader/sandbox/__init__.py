@@ -46,15 +46,10 @@ def sandbox_available() -> tuple[bool, str]:
     return True, ""
 
 
-def _tree_limits() -> tuple[list[str], str]:
-    """Cgroup controllers usable for runs (checked once per process)."""
-    return _cached_support()
-
-
 @functools.cache
-def _cached_support() -> tuple[list[str], str]:
-    controllers, note = cgroup_support()
-    return controllers, note
+def _tree_limits() -> tuple[list[str], str]:
+    """Cgroup controllers usable for runs, and a note on the others (checked once)."""
+    return cgroup_support()
 
 
 class Sandbox:

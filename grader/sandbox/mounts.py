@@ -18,6 +18,8 @@ from ..models.execution import ExecutionJob
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 PASSED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
 """The grader's environment stays outside (it may hold tokens); only these pass through."""
+COLAB_FOLDER = "/content"
+"""Colab's working folder; inside the sandbox a link to the notebook's folder."""
 SANDBOX_ENV = {
     # glibc makes up to 8 malloc arenas per core, 64 MB of address space each: on a big
     # machine that alone would eat RLIMIT_AS before the notebook allocates anything
@@ -108,7 +110,7 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int,
     bwrap = bwrap_path()
     if bwrap is None:
         raise FileNotFoundError("bwrap")
-    read_only = python_dirs() + [str(package_dir())]
+    read_only = [*python_dirs(), str(package_dir())]
     writable = _job_dirs(job)
     args = [bwrap, "--unshare-user", "--uid", "0", "--gid", "0", "--disable-userns",
             "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts",
@@ -124,7 +126,11 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int,
         args += _same_path("--ro-bind", path)
     for folder in writable:  # after /tmp: a workspace under /tmp must win over the tmpfs
         args += _same_path("--bind", folder)
-    args += ["--chdir", os.path.abspath(job.workdir)]
+    if os.path.abspath(job.workdir) != COLAB_FOLDER:
+        args += ["--symlink", os.path.abspath(job.workdir), COLAB_FOLDER]
+    # the new root is a tmpfs: without this, folders bwrap made for mount points (/work...)
+    # would take files - harmless to this machine, but not "read-only outside the workspace"
+    args += ["--remount-ro", "/", "--chdir", os.path.abspath(job.workdir)]
     for name in PASSED_ENV:
         if name in os.environ:
             args += ["--setenv", name, os.environ[name]]

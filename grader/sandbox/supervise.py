@@ -17,11 +17,13 @@ import sys
 import time
 from typing import Any
 
+from ..execute.worker import write_json_atomic
 from .cgroups import JobCgroup, create_job_cgroup
 from .limits import apply_rlimits
 from .verdict import settle_outcome
 
 POLL_S = 0.1
+RUN_FILE = "sandbox-run.json"
 
 
 def _stat(pid: int) -> tuple[int, int] | None:
@@ -95,20 +97,35 @@ def run(spec: dict[str, Any]) -> int:
             group = create_job_cgroup(spec["processes"], spec["tree_memory_mb"] * 1024 * 1024)
         except OSError as exc:
             print(f"grader sandbox: no cgroup for this run ({exc})", file=sys.stderr, flush=True)
+    _record(spec, group=sorted(set(group.dirs.values())) if group else [])
     stop = _stopper(group)
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
         process = subprocess.Popen(spec["command"], stdin=subprocess.DEVNULL,
-                                   preexec_fn=_enter(group, spec["rlimits"]))  # noqa: PLW1509 - single-threaded here
+                                   preexec_fn=_enter(group, spec["rlimits"]))  # single-threaded: safe
         limit = watch(process, group, spec["deadline_s"])
         code = process.returncode
     finally:
+        peak = group.peak_memory_bytes() if group is not None else None
         if group is not None:
             group.remove()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    _record(spec, tripped=limit, exit_status=code, peak_memory_mb=peak and round(peak / 2**20))
     settle_outcome(spec, limit)
     return code if code is not None and code >= 0 else 128 - (code or 0)
+
+
+def _record(spec: dict[str, Any], **facts: Any) -> None:
+    """Add to ``out_dir/sandbox-run.json``: the run's cgroups, the limit that tripped, peak memory."""
+    path = os.path.join(spec["out_dir"], RUN_FILE)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        data = {}
+    data.update(facts)
+    write_json_atomic(path, data)
 
 
 def _stopper(group: JobCgroup | None):

@@ -29,10 +29,18 @@ def score_item(item: RubricItem, result: CheckResult, lang: str = "en") -> ItemR
         points = round(item.points * min(max(result.fraction, 0.0), 1.0), 4)
     else:
         points = 0.0
-    return ItemResult(id=item.id, check=item.check, title=item.title.get(lang), points=float(points),
-                      max_points=float(item.points), passed=result.passed,
-                      feedback=feedback_text(item, result, lang), evidence=dict(result.evidence),
-                      visibility=item.visibility, required=item.required)
+    return ItemResult(
+        id=item.id,
+        check=item.check,
+        title=item.title.get(lang),
+        points=float(points),
+        max_points=float(item.points),
+        passed=result.passed,
+        feedback=feedback_text(item, result, lang),
+        evidence=dict(result.evidence),
+        visibility=item.visibility,
+        required=item.required,
+    )
 
 
 def score_items(rubric: Rubric, results: Mapping[str, CheckResult], lang: str = "en") -> tuple[ItemResult, ...]:

@@ -1,0 +1,147 @@
+"""A stand-in for ``google.colab`` so Colab notebooks run unchanged in the grader.
+
+``drive.mount`` does nothing (the files a notebook reads from Drive are served by name, see
+:mod:`grader.probe.hooks_data`), ``files.upload`` hands over the staged datasets as if the
+student had uploaded them, ``files.download`` and the ``output`` helpers do nothing.  Every
+call is recorded as a note so the report can say what was done on the student's behalf.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from importlib.abc import Loader, MetaPathFinder
+from types import ModuleType
+from typing import Any
+
+from .session import Session
+
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+"""files.upload() hands over staged datasets up to this size (all together)."""
+
+
+def _drive(session: Session) -> dict[str, Any]:
+    def mount(mountpoint: str = "/content/drive", force_remount: bool = False, **_: Any) -> None:
+        """Colab mounts Google Drive here; the grader serves the files by name instead."""
+        session.recorder.note("colab_drive_mount", mountpoint=str(mountpoint))
+        _make_drive_folder(str(mountpoint))
+        print(f"grader: drive.mount({mountpoint!r}) skipped - dataset files are served by name")
+
+    def flush_and_unmount(**_: Any) -> None:
+        """Nothing is mounted."""
+
+    return {"mount": mount, "flush_and_unmount": flush_and_unmount}
+
+
+def _make_drive_folder(mountpoint: str) -> None:
+    """Create ``MOUNTPOINT/MyDrive`` where it lands in the notebook's own folder.
+
+    The sandbox links ``/content`` (Colab's working folder) to the notebook's folder, so a
+    notebook saving to ``/content/drive/MyDrive/model.h5`` writes into its workspace.
+    Anywhere else (no sandbox: ``/content`` does not exist) nothing is created.
+    """
+    here = os.path.realpath(os.getcwd())
+    target = os.path.realpath(os.path.join(mountpoint, "MyDrive"))
+    if target.startswith(here + os.sep):
+        os.makedirs(target, exist_ok=True)
+
+
+def _files(session: Session) -> dict[str, Any]:
+    def upload(*_: Any, **__: Any) -> dict[str, bytes]:
+        """The staged datasets, as if the student had chosen them in the upload dialog."""
+        uploaded: dict[str, bytes] = {}
+        total = 0
+        for name, path in sorted((session.config.get("datasets") or {}).items()):
+            size = os.path.getsize(path) if os.path.isfile(path) else MAX_UPLOAD_BYTES + 1
+            if total + size > MAX_UPLOAD_BYTES or name in uploaded:
+                continue
+            with open(path, "rb") as handle:
+                uploaded[name] = handle.read()
+            total += size
+        session.recorder.note("colab_files_upload", served=sorted(uploaded))
+        print(f"grader: files.upload() skipped - served {', '.join(sorted(uploaded)) or 'nothing'}")
+        return uploaded
+
+    def download(filename: str, *_: Any, **__: Any) -> None:
+        """Colab sends the file to the browser; here the file simply stays in the workspace."""
+        session.recorder.note("colab_files_download", file=str(filename)[:300])
+
+    return {"upload": upload, "download": download}
+
+
+def _output(session: Session) -> dict[str, Any]:
+    def nothing(*_: Any, **__: Any) -> None:
+        """Colab's output widgets do nothing here."""
+
+    return {"clear": nothing, "eval_js": nothing, "enable_custom_widget_manager": nothing,
+            "disable_custom_widget_manager": nothing, "no_vertical_scroll": nothing}
+
+
+def _patches(session: Session) -> dict[str, Any]:
+    def cv2_imshow(image: Any) -> None:
+        """Colab's replacement for cv2.imshow: show the image inline (BGR as RGB)."""
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        array = np.asarray(image)
+        if array.ndim == 3 and array.shape[2] >= 3:
+            array = array[..., 2::-1]
+        plt.imshow(array, cmap="gray" if array.ndim == 2 else None)
+        plt.axis("off")
+        plt.show()
+
+    return {"cv2_imshow": cv2_imshow}
+
+
+def _data_table(session: Session) -> dict[str, Any]:
+    def nothing(*_: Any, **__: Any) -> None:
+        """Interactive tables are a Colab front-end feature."""
+
+    return {"enable_dataframe_formatter": nothing, "disable_dataframe_formatter": nothing}
+
+
+SUBMODULES = {"drive": _drive, "files": _files, "output": _output, "patches": _patches,
+              "data_table": _data_table}
+
+
+class ColabLoader(Loader):
+    """Fills the fake ``google.colab`` modules."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create_module(self, spec: Any) -> ModuleType | None:
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        last = module.__name__.rsplit(".", 1)[-1]
+        module.__grader_shim__ = True  # type: ignore[attr-defined]
+        if last in SUBMODULES:
+            module.__dict__.update(SUBMODULES[last](self.session))
+
+
+class ColabFinder(MetaPathFinder):
+    """Answers for ``google.colab`` (and ``google`` itself when nothing else provides it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.loader = ColabLoader(session)
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname == "google":
+            if any(f is not self and getattr(f, "find_spec", None) and f.find_spec(fullname, path, target)
+                   for f in sys.meta_path):
+                return None  # the real namespace package (protobuf lives there)
+            return importlib.util.spec_from_loader(fullname, self.loader, is_package=True)
+        if fullname == "google.colab":
+            return importlib.util.spec_from_loader(fullname, self.loader, is_package=True)
+        prefix, _, last = fullname.rpartition(".")
+        if prefix == "google.colab" and last in SUBMODULES:
+            return importlib.util.spec_from_loader(fullname, self.loader)
+        return None
+
+
+def install(session: Session) -> None:
+    """Make ``import google.colab`` work in this kernel."""
+    if not any(isinstance(f, ColabFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, ColabFinder(session))

@@ -1,0 +1,151 @@
+"""Every export format, written from results.jsonl and read back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from grader.errors import ConfigError
+from grader.export import export_results, read_results
+
+from .builders import LOSS_FEEDBACK, class_results, result, scored, write_results
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """Rows of a CSV as written (no type conversion)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_results_jsonl_round_trips_to_results(results_dir: Path) -> None:
+    assert read_results(results_dir) == class_results()
+
+
+def test_plain_csv(results_dir: Path) -> None:
+    path = export_results(results_dir, "csv")
+    assert path == results_dir / "grades.csv"
+    rows = read_csv(path)
+    assert rows[0] == ["student", "submission", "status", "score", "max_score", "hcv.split",
+                       "hcv.loss_plot", "hcv.integrity"]
+    assert rows[1] == ["2201001", "subs/2201001_hw.ipynb", "graded", "27.5", "50", "20", "0",
+                       "7.5"]
+    assert rows[2] == ["", "subs/anonymous.ipynb", "graded", "40", "40", "20", "20", ""]
+    assert rows[3][:3] == ["'=HYPERLINK(\"x\")", "subs/evil.ipynb", "timeout"]  # never a formula
+
+
+def test_canvas_gradebook(results_dir: Path) -> None:
+    rows = read_csv(export_results(results_dir, "canvas"))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "Section", "hcv"]
+    assert rows[1] == ["Points Possible", "", "", "", "50"]
+    assert rows[2] == ["2201001", "2201001", "", "", "27.5"]  # numeric: a Canvas user id
+    assert rows[3] == ["anonymous", "", "", "", "40"]  # no id: the file name, for a person
+    assert rows[4] == ["'=HYPERLINK(\"x\")", "", "'=HYPERLINK(\"x\")", "", "0"]
+
+
+def test_canvas_existing_assignment(tmp_path: Path) -> None:
+    from grader.export.spreadsheets import write_canvas_csv
+
+    rows = read_csv(write_canvas_csv(class_results(), tmp_path, assignment_id=48213))
+    assert rows[0][-1] == "hcv (48213)"
+
+
+def test_moodle_import(results_dir: Path) -> None:
+    rows = read_csv(export_results(results_dir, "moodle"))
+    assert rows[0] == ["ID number", "Grade", "Feedback"]
+    identifier, grade, feedback = rows[1]
+    assert (identifier, grade) == ("2201001", "27.5")
+    assert feedback.splitlines()[:3] == ["graded", "✓ hcv.split (20/20)",
+                                         "✗ Loss curves (0/20): No validation loss curve."]
+    assert "Secret claims" not in feedback  # hidden items stay out of what students read
+    assert rows[2][0] == "anonymous" and "served from the grader's copy" in rows[2][2]
+    assert rows[3][2].startswith("timeout: cell 4 ran past its 600 s limit")
+
+
+def test_gradescope_one_file_per_submission(results_dir: Path) -> None:
+    folder = export_results(results_dir, "gradescope")
+    assert folder == results_dir / "gradescope"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["2201001.json", "HYPERLINK_x.json", "anonymous.json"]
+    data = json.loads((folder / "2201001.json").read_text(encoding="utf-8"))
+    assert data["score"] == 27.5
+    assert data["output"].startswith("graded")
+    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in data["tests"]] == [
+        ("hcv.split", 20, 20, "visible"), ("Loss curves", 0, 20, "visible"),
+        ("Secret claims", 7.5, 10, "hidden")]
+    assert data["tests"][1]["output"] == LOSS_FEEDBACK
+    assert data["tests"][1]["status"] == "failed"
+
+
+def test_gradescope_single_submission(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "results", class_results()[:1])
+    path = export_results(folder, "gradescope")
+    assert path == folder / "results.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["score"] == 27.5 and len(data["tests"]) == 3
+
+
+def test_gradescope_same_student_twice(tmp_path: Path) -> None:
+    twice = [result("s1", f"try{n}.ipynb", (scored("a", n, 2),)) for n in (1, 2)]
+    folder = export_results(write_results(tmp_path / "r", twice), "gradescope")
+    assert sorted(p.name for p in folder.iterdir()) == ["s1-2.json", "s1.json"]
+
+
+def test_junit(results_dir: Path) -> None:
+    path = export_results(results_dir, "junit")
+    root = ET.parse(path).getroot()
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("7", "3", "1")
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["2201001", "anonymous", "=HYPERLINK(\"x\")"]
+    first = suites[0]
+    props = {p.get("name"): p.get("value") for p in first.find("properties")}
+    assert props["score"] == "27.5" and props["status"] == "graded"
+    cases = first.findall("testcase")
+    assert [c.get("name") for c in cases] == ["hcv.split", "hcv.loss_plot", "hcv.integrity"]
+    failure = cases[1].find("failure")
+    assert failure is not None and failure.text == LOSS_FEEDBACK
+    assert failure.get("message") == "No validation loss curve."
+    assert cases[0].find("failure") is None
+    timed_out = suites[2]
+    error = timed_out.find("testcase/error")
+    assert error is not None and error.get("type") == "timeout"
+    assert timed_out.find("testcase/failure").text == "no split[31m found"  # control chars gone
+    assert "cell 4: ran past 600 s" in timed_out.find("system-out").text
+
+
+@pytest.mark.parametrize(("typo", "suggestion"), [("cvs", "csv"), ("gradscope", "gradescope"),
+                                                  ("Moodle", "moodle"), ("junt", "junit")])
+def test_unknown_format_suggests_the_closest(results_dir: Path, typo: str,
+                                             suggestion: str) -> None:
+    with pytest.raises(ConfigError, match=f"did you mean '{suggestion}'"):
+        export_results(results_dir, typo)
+
+
+def test_unknown_format_without_a_close_name(results_dir: Path) -> None:
+    with pytest.raises(ConfigError, match="choose from csv, canvas, moodle, gradescope, junit"):
+        export_results(results_dir, "xlsx")
+
+
+def test_missing_results_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"results\.jsonl does not exist"):
+        export_results(tmp_path, "csv")
+
+
+def test_bad_line_names_file_and_line(results_dir: Path) -> None:
+    with open(results_dir / "results.jsonl", "a", encoding="utf-8") as handle:
+        handle.write("\n{\"schema\": 1, \"submission\": \"x\"}\n")
+    with pytest.raises(ConfigError, match=r"results\.jsonl:5: not a result JSON line"):
+        export_results(results_dir, "csv")
+
+
+def test_other_schema_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "results.jsonl").write_text(json.dumps({"schema": 2, "submission": "x",
+                                                      "status": "graded"}) + "\n")
+    with pytest.raises(ConfigError, match="schema 2"):
+        export_results(folder, "csv")

@@ -1,0 +1,26 @@
+"""Every reference notebook scores 100 % on its own rubric."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REFERENCE
+
+from grader.rubric.locate import rubric_names
+
+
+def _reference_of(name: str) -> str:
+    from grader.commands.setup import rubric_from
+
+    rubric, _ = rubric_from(name)
+    assert rubric.reference, f"rubric {name} names no reference"
+    return rubric.reference
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("name", rubric_names())
+def test_reference_scores_full_marks(name: str, run_store) -> None:
+    run = run_store.run(REFERENCE / _reference_of(name), rubric=name)
+    failed = {item.id: item.feedback for item in run.result if not item.passed}
+    assert run.status == "graded"
+    assert failed == {}
+    assert sum(i.points for i in run.result) == sum(i.max_points for i in run.result)
