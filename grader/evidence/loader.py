@@ -250,6 +250,7 @@ class _Collector:
                 mid=str(e.get("mid")),
                 input=self.rows(e.get("input")),
                 method=str(e.get("method")),
+                parts=tuple(str(x) for x in e.get("parts") or ()),
             )
         )
 

@@ -170,7 +170,8 @@ def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None, validati
     first_split = min((s.seq for s in evidence.splits if not s.predefined), default=None)
     total = _total_rows(evidence)
     for fit in evidence.prep_fits:
-        if fit.estimator not in LEAKY_ESTIMATORS or fit.input is None or fit.input.kind != "features":
+        learns = fit.estimator in LEAKY_ESTIMATORS or any(p in LEAKY_ESTIMATORS for p in fit.parts)
+        if not learns or fit.input is None or fit.input.kind != "features":
             continue
         where = f"{fit.estimator}.{fit.method} in cell {fit.cell}"
         seen_test = lineage.overlap(test, fit.input)

@@ -83,6 +83,8 @@ class PrepFitRecord:
     mid: str
     input: Rows | None
     method: str
+    parts: tuple[str, ...] = ()
+    """For a Pipeline/ColumnTransformer: the class names of the steps inside it."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 def _drive(session: Session) -> dict[str, Any]:
     def mount(mountpoint: str = "/content/drive", force_remount: bool = False, **_: Any) -> None:
         """Colab mounts Google Drive here; the grader serves the files by name instead."""
-        session.recorder.note("colab_drive_mount", mountpoint=str(mountpoint))
+        session.recorder.note("colab_mount", mountpoint=str(mountpoint))
         _make_drive_folder(str(mountpoint))
         print(f"grader: drive.mount({mountpoint!r}) skipped - dataset files are served by name")
 
@@ -59,13 +59,16 @@ def _files(session: Session) -> dict[str, Any]:
             with open(path, "rb") as handle:
                 uploaded[name] = handle.read()
             total += size
-        session.recorder.note("colab_files_upload", served=sorted(uploaded))
+        for name in sorted(uploaded):
+            session.recorder.note("dataset_served", file=name, requested="files.upload()")
+        if not uploaded:
+            session.recorder.note("colab_upload")  # "it returned nothing"
         print(f"grader: files.upload() skipped - served {', '.join(sorted(uploaded)) or 'nothing'}")
         return uploaded
 
     def download(filename: str, *_: Any, **__: Any) -> None:
         """Colab sends the file to the browser; here the file simply stays in the workspace."""
-        session.recorder.note("colab_files_download", file=str(filename)[:300])
+        session.recorder.note("colab_download", file=str(filename)[:300])
 
     return {"upload": upload, "download": download}
 

@@ -11,6 +11,7 @@ Each is recorded as a note so the report can say what was done on the student's 
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sys
@@ -96,43 +97,44 @@ def download_call(line: str) -> str | None:
         words = shlex.split(rest)
     except ValueError:
         return None
+    redirected = None
     if ">" in words:
         at = words.index(">")
         if at != len(words) - 2:
             return None
-        words, target = words[:at], words[at + 1]
-    else:
-        target = None
+        words, redirected = words[:at], words[at + 1]
     parsed = _parse_download(tool, words)
     if parsed is None:
         return None
-    url, named = parsed
-    target = named if named is not None else target
-    if tool == "curl" and target is None and "-O" not in words and "--remote-name" not in words:
+    url, target, to_file = parsed
+    if not (to_file or redirected):
         return None  # curl without -o/-O prints the file: leave such lines alone
     call = _CALL.format(module="hooks_data", function="serve_download")
-    return f"{indent}{call}({url!r}, {target!r})\n"
+    return f"{indent}{call}({url!r}, {target or redirected!r})\n"
 
 
-def _parse_download(tool: str, words: list[str]) -> tuple[str, str | None] | None:
-    """(url, output file or folder) of a download command, or None when it is not simple."""
+def _parse_download(tool: str, words: list[str]) -> tuple[str, str | None, bool] | None:
+    """(url, output file or folder, writes a file) of a download command; None if not simple."""
     urls: list[str] = []
     target: str | None = None
-    folder: str | None = None
+    to_file = tool == "wget"
     items = iter(words)
     for word in items:
         if any(c in word for c in "|;&<"):
             return None
-        if (tool == "wget" and word in _WGET_TARGET) or (tool == "curl" and word in _CURL_TARGET):
-            target = next(items, None)
+        cluster = word[1:] if tool == "curl" and word.startswith("-") and not word.startswith("--") else ""
+        if word in (_WGET_TARGET if tool == "wget" else _CURL_TARGET) or cluster.endswith("o"):
+            target, to_file = next(items, None), True
         elif tool == "wget" and word in _WGET_DIR:
-            folder = next(items, None)
+            target = os.path.join(next(items, "."), "")  # a trailing "/" marks a folder
         elif tool == "wget" and word.startswith("--output-document="):
             target = word.split("=", 1)[1]
+        elif word == "--remote-name" or "O" in cluster:
+            to_file = True
         elif word in _SKIPPED_VALUES:
             next(items, None)
         elif not word.startswith("-"):
             urls.append(word)
     if len(urls) != 1 or target == "-":
         return None
-    return urls[0], target if target is not None else folder
+    return urls[0], target, to_file

@@ -185,6 +185,8 @@ def serve_download(url: str, target: str | None) -> bool:
         return False
     if target is None:
         target = file_name(url) or "download"
+    if target.endswith("/"):  # wget -P FOLDER creates the folder
+        os.makedirs(target, exist_ok=True)
     if os.path.isdir(target):
         target = os.path.join(target, file_name(url) or "download")
     shutil.copyfile(_serve(session, url, staged), target)

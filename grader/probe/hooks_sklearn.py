@@ -55,15 +55,24 @@ def _record_split(session: Session):
 
 
 def patch_estimators(session: Session, _module: ModuleType | None = None) -> None:
-    """Wrap fit/transform/predict/score on every scikit-learn estimator class defined so far."""
+    """Wrap fit/transform/predict/score on every scikit-learn estimator class defined so far
+    (and on the mixins that define ``score``/``fit_transform`` for them)."""
     base = sys.modules.get("sklearn.base")
     if base is None:
         return
-    classes = [*_subclasses(base.BaseEstimator), base.TransformerMixin]
-    for cls in classes:
+    mixins = [getattr(base, name) for name in ("TransformerMixin", "ClassifierMixin", "RegressorMixin")
+              if hasattr(base, name)]
+    for cls in [*_subclasses(base.BaseEstimator), *mixins]:
         for name in ESTIMATOR_METHODS:
-            if name in cls.__dict__:
-                session.wrap(cls, name, recording(session, _RECORDERS[name](session)))
+            if name not in cls.__dict__:
+                continue
+            attribute = cls.__dict__[name]
+            factory = recording(session, _RECORDERS[name](session))
+            if callable(getattr(attribute, "fn", None)) and not callable(attribute):
+                # scikit-learn's ``available_if`` descriptor: wrap the function it hands out
+                session.wrap(attribute, "fn", factory)
+            elif callable(attribute):
+                session.wrap(cls, name, factory)
 
 
 def _subclasses(root: type) -> list[type]:
@@ -76,6 +85,23 @@ def _subclasses(root: type) -> list[type]:
                 seen.append(sub)
                 stack.append(sub)
     return seen
+
+
+def leaf_estimators(est: Any, depth: int = 0) -> list[str]:
+    """Class names of the steps inside a Pipeline / ColumnTransformer / FeatureUnion (recursively)."""
+    children = []
+    for attribute in ("steps", "transformers", "transformer_list"):
+        for entry in getattr(est, attribute, None) or []:
+            if isinstance(entry, tuple) and len(entry) >= 2:
+                children.append(entry[1])
+    if not children or depth > 5:
+        return [] if depth == 0 else [type(est).__name__]
+    names: list[str] = []
+    for child in children:
+        if isinstance(child, str):  # "drop" / "passthrough"
+            continue
+        names.extend(leaf_estimators(child, depth + 1))
+    return names
 
 
 def is_model(est: Any) -> bool:
@@ -137,6 +163,7 @@ def _record_fit(session: Session):
         if not is_model(est):
             rec.emit(
                 "prep_fit",
+                parts=leaf_estimators(est),
                 estimator=type(est).__name__,
                 module=type(est).__module__,
                 mid=session.model_id(est),
@@ -192,6 +219,7 @@ def _record_fit_transform(session: Session):
         x = rec.rowset(argument(args, kwargs, 1, "X"), role="x")
         rec.emit(
             "prep_fit",
+            parts=leaf_estimators(est),
             estimator=type(est).__name__,
             module=type(est).__module__,
             mid=session.model_id(est),

@@ -3,6 +3,8 @@ average pooling by hand, and Keras' Conv2D with the same weights agreeing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import REFERENCE
 
@@ -28,9 +30,10 @@ def test_published_feature_map_is_reproduced(run) -> None:
 
 def test_other_conventions_are_shown(run) -> None:
     text = printed(run)
-    assert "30s image, cross-correlation      rows [0, 90, 90, 0]" in text
-    assert "30s image, filter divided by 3    rows [0, 30, 30, 0]" in text
-    assert "10s image, flipped (convolution)  rows [0, -30, -30, 0]" in text
+    for convention, rows in (("30s image, cross-correlation", "[0, 90, 90, 0]"),
+                             ("30s image, filter divided by 3", "[0, 30, 30, 0]"),
+                             ("10s image, flipped (convolution)", "[0, -30, -30, 0]")):
+        assert re.search(re.escape(convention) + r"\s+rows " + re.escape(rows), text)
 
 
 def test_pooling(run) -> None:

@@ -1,0 +1,63 @@
+"""The google.colab stand-in, imported in this process (no kernel)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.probe import colab
+from grader.probe.recorder import Recorder
+from grader.probe.session import Session
+
+
+@pytest.fixture
+def fake_colab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``google.colab`` importable for one test; the import system restored after."""
+    staged = tmp_path / "hcvdat0.csv"
+    staged.write_text("a,b\n1,2\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    for name in [n for n in sys.modules if n.startswith("google.colab")]:
+        monkeypatch.delitem(sys.modules, name)
+    recorder = Recorder(str(tmp_path / "evidence"))
+    session = Session(recorder, {"datasets": {"hcvdat0.csv": str(staged)}})
+    colab.install(session)
+    yield session
+    for name in [n for n in sys.modules if n.startswith("google.colab")]:
+        del sys.modules[name]
+    recorder.close()
+
+
+def test_drive_mount_is_a_noted_no_op(fake_colab: Session, capsys, tmp_path: Path) -> None:
+    from google.colab import drive
+
+    drive.mount("/content/drive")
+    drive.mount("/content/drive", force_remount=True)
+    drive.flush_and_unmount()
+    assert "skipped" in capsys.readouterr().out
+    assert not (tmp_path / "drive").exists()  # /content is not this folder outside the sandbox
+
+
+def test_files_upload_hands_over_the_staged_datasets(fake_colab: Session) -> None:
+    from google.colab import files
+
+    assert files.upload() == {"hcvdat0.csv": b"a,b\n1,2\n"}
+    files.download("model.h5")
+
+
+def test_other_colab_modules_import(fake_colab: Session) -> None:
+    for name in ("google.colab.output", "google.colab.patches", "google.colab.data_table"):
+        module = importlib.import_module(name)
+        assert module.__grader_shim__ is True
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("google.colab.not_a_module")
+
+
+def test_drive_folder_is_made_where_content_is_the_notebook_folder(fake_colab: Session, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.symlink_to(tmp_path)  # what the sandbox does with /content
+    colab._make_drive_folder(str(content / "drive"))
+    assert (tmp_path / "drive" / "MyDrive").is_dir()

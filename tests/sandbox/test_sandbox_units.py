@@ -1,0 +1,167 @@
+"""The sandbox's parts without a kernel: the bwrap command, limits, verdicts, cgroups."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+import pytest
+
+import grader.sandbox as sandbox_pkg
+from grader.models.execution import CellRun, ExecutionJob, ExecutionOutcome
+from grader.sandbox import Sandbox, SandboxLimits, cgroups, limits, mounts, verdict
+from grader.sandbox.supervise import student_processes
+
+from . import REPO, needs_sandbox
+
+
+def _job(tmp_path: Path, **extra) -> ExecutionJob:
+    for name in ("work", "evidence", "out", "home"):
+        (tmp_path / name).mkdir(exist_ok=True)
+    return ExecutionJob(notebook=str(tmp_path / "work" / "nb.ipynb"), workdir=str(tmp_path / "work"),
+                        evidence_dir=str(tmp_path / "evidence"), out_dir=str(tmp_path / "out"),
+                        kernel_env={"HOME": str(tmp_path / "home")}, notebook_timeout=100, **extra)
+
+
+def _mounts(argv: list[str], flag: str) -> list[str]:
+    return [argv[i + 2] for i, a in enumerate(argv[:-2]) if a == flag]
+
+
+def test_bwrap_command_whitelists_python_grader_and_workspace(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(mounts, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setenv("GRADER_SECRET_TOKEN", "hunter2")
+    data = tmp_path / "shared" / "hcvdat0.csv"
+    data.parent.mkdir()
+    data.write_text("a,b\n")
+    job = _job(tmp_path, datasets={"hcvdat0.csv": str(data)})
+    argv = mounts.bwrap_command(["python", "-m", "grader.execute.worker", "job.json"], job, tmp_bytes=1 << 20, env={})
+    read_only, writable = _mounts(argv, "--ro-bind"), _mounts(argv, "--bind")
+    assert str(REPO / "grader") in read_only
+    assert sys.prefix in read_only and sys.base_prefix in read_only
+    assert str(data) in read_only  # a staged file outside the workspace, alone
+    assert not any(p in (str(REPO), str(REPO / "reference"), str(REPO / "rubrics"), "/") for p in read_only + writable)
+    assert sorted(writable) == sorted(str(tmp_path / n) for n in ("work", "evidence", "out", "home"))
+    for flag in ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session",
+                 "--clearenv", "--disable-userns"):
+        assert flag in argv
+    assert argv[argv.index("--cap-drop") + 1] == "ALL"
+    assert "hunter2" not in " ".join(argv)
+    assert argv[-4:] == ["python", "-m", "grader.execute.worker", "job.json"]
+    root_ro = [i for i, a in enumerate(argv[:-1]) if a == "--remount-ro" and argv[i + 1] == "/"]
+    assert root_ro and root_ro[0] > max(i for i, a in enumerate(argv) if a in ("--bind", "--ro-bind"))
+
+
+def test_bundled_rubrics_in_site_packages_are_hidden(tmp_path: Path, monkeypatch) -> None:
+    site = tmp_path / "venv" / "site-packages"
+    (site / "grader" / "_bundled" / "rubrics").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+    assert str(site / "grader" / "_bundled") in mounts.hidden_dirs([str(tmp_path / "venv")])
+    assert not any(p.startswith(str(tmp_path)) for p in mounts.hidden_dirs([str(tmp_path / "elsewhere")]))
+
+
+def test_rlimits_and_cpu_default(monkeypatch) -> None:
+    monkeypatch.setattr(limits, "usable_cores", lambda: 4)
+    table = limits.rlimits(SandboxLimits(), notebook_timeout=600, nproc=False)
+    assert table[resource.RLIMIT_AS] == (4096 * 2**20, 4096 * 2**20)
+    assert table[resource.RLIMIT_CPU] == ((600 + 120) * 4, (600 + 120) * 4 + 5)  # training uses every core
+    assert table[resource.RLIMIT_FSIZE] == (512 * 2**20, 512 * 2**20)
+    assert table[resource.RLIMIT_NOFILE] == (1024, 1024)
+    assert table[resource.RLIMIT_CORE] == (0, 0)
+    assert resource.RLIMIT_NPROC not in table
+    assert limits.rlimits(SandboxLimits(cpu_s=30), 600, nproc=True)[resource.RLIMIT_CPU] == (30, 35)
+    assert json.loads(SandboxLimits(cpu_s=30).to_env(600))["cpu_s"] == 30
+
+
+def test_describe_names_each_limit_and_how() -> None:
+    lines = Sandbox(SandboxLimits(memory_mb=2048, processes=99)).describe()
+    text = "\n".join(lines)
+    assert "memory 2048 MB per process (RLIMIT_AS)" in text
+    assert "RLIMIT_CPU" in text and "RLIMIT_FSIZE" in text and "RLIMIT_NOFILE" in text
+    assert "processes 99" in text or "processes: not limited" in text
+    assert "network: none" in text
+
+
+def test_unavailable_sandbox_says_why(monkeypatch) -> None:
+    monkeypatch.setattr(sandbox_pkg, "bwrap_path", lambda: None)
+    sandbox_pkg.sandbox_available.cache_clear()
+    try:
+        ok, why = sandbox_pkg.sandbox_available()
+        assert not ok and "bwrap" in why and "\n" not in why
+        with pytest.raises(sandbox_pkg.SandboxUnavailable):
+            Sandbox().wrap(["true"], ExecutionJob(notebook="n", workdir="w", evidence_dir="e", out_dir="o"))
+    finally:
+        sandbox_pkg.sandbox_available.cache_clear()
+
+
+def _outcome(tmp_path: Path, cells: tuple[CellRun, ...], status: str = "kernel_died") -> dict:
+    spec = {"out_dir": str(tmp_path), "evidence_dir": str(tmp_path), "notebook": str(tmp_path / "missing.ipynb"),
+            "memory_mb": 1024, "tree_memory_mb": 1536, "processes": 64, "file_size_mb": 16, "open_files": 100,
+            "deadline_s": 90.0}
+    outcome = ExecutionOutcome(status=status, reason="the kernel died: it was killed", cells=cells,  # type: ignore[arg-type]
+                               duration_s=1.0, executed_notebook=None, evidence_dir=str(tmp_path))
+    (tmp_path / "outcome.json").write_text(json.dumps(outcome.to_json()))
+    return spec
+
+
+def test_verdict_names_the_tripped_limit(tmp_path: Path) -> None:
+    cells = (CellRun(0, "ok"), CellRun(1, "not_run", "the kernel died while running this cell"), CellRun(2, "not_run"))
+    spec = _outcome(tmp_path, cells)
+    verdict.settle_outcome(spec, "processes")
+    done = ExecutionOutcome.from_json(json.loads((tmp_path / "outcome.json").read_text()))
+    assert done.status == "kernel_died"
+    assert done.reason == "the kernel was killed: it started more than 64 processes or threads"
+    assert [c.error for c in done.cells] == [None, done.reason, None]
+
+
+def test_verdict_adds_the_limit_to_limit_errors(tmp_path: Path) -> None:
+    cells = (CellRun(0, "error", "MemoryError: Unable to allocate 8 GiB"),
+             CellRun(1, "error", "OSError: [Errno 27] File too large"))
+    spec = _outcome(tmp_path, cells, status="completed")
+    verdict.settle_outcome(spec, None)
+    done = ExecutionOutcome.from_json(json.loads((tmp_path / "outcome.json").read_text()))
+    assert done.status == "completed" and done.reason == "the kernel died: it was killed"
+    assert done.cells[0].error.endswith("(sandbox limit: 1024 MB of memory per process)")
+    assert done.cells[1].error.endswith("(sandbox limit: files up to 16 MB)")
+
+
+def test_verdict_writes_an_outcome_when_the_executor_was_killed(tmp_path: Path) -> None:
+    spec = _outcome(tmp_path, ())
+    os.remove(tmp_path / "outcome.json")
+    verdict.settle_outcome(spec, "memory")
+    done = ExecutionOutcome.from_json(json.loads((tmp_path / "outcome.json").read_text()))
+    assert done.status == "kernel_died" and "more than 1536 MB of memory" in done.reason
+    os.remove(tmp_path / "outcome.json")
+    verdict.settle_outcome(spec, None)  # no limit, no outcome: the launcher reports the failure
+    assert not (tmp_path / "outcome.json").exists()
+
+
+def test_student_processes_spare_bwrap_reaper_and_executor(monkeypatch) -> None:
+    # pid: (parent, start time) - 10 bwrap, 11 its reaper, 12 executor, 13 kernel, 14 its child,
+    # 15 an orphan re-parented to the reaper (started after the executor)
+    table = {10: (1, 100), 11: (10, 101), 12: (11, 102), 13: (12, 150), 14: (13, 160), 15: (11, 170)}
+    monkeypatch.setattr("grader.sandbox.supervise._stat", table.get)
+    assert student_processes(set(table), 10) == {13, 14, 15}
+
+
+@pytest.mark.sandbox
+@needs_sandbox
+def test_cgroup_is_limited_swept_and_removed() -> None:
+    if not cgroups.cgroup_support()[0]:
+        pytest.skip("no writable cgroup here")
+    group = cgroups.create_job_cgroup(processes=7, memory_bytes=300 * 2**20)
+    assert group is not None
+    try:
+        if "pids" in group.dirs:
+            assert Path(group.dirs["pids"], "pids.max").read_text().strip() == "7"
+        parent = os.path.dirname(next(iter(group.dirs.values())))
+        stale = Path(parent, "job-999999999-dead")  # no such process: its owner was killed
+        stale.mkdir()
+        assert group.tripped() is None and group.pids() == set()
+        cgroups.sweep_stale(parent)
+        assert not stale.exists()
+    finally:
+        group.remove()
+    assert not any(os.path.exists(d) for d in group.dirs.values())
