@@ -99,8 +99,8 @@ def _wrapper(settings: GradeSettings):
     from .sandbox import Sandbox, SandboxLimits
 
     limits = settings.rubric.limits
-    cpu = limits.cpu_s or int(limits.notebook_timeout_s) + 60
-    return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=cpu)).wrap
+    # cpu_s=None lets the sandbox scale CPU time with the cores TensorFlow trains on
+    return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=limits.cpu_s)).wrap
 
 
 def _workspace(root: Path, notebook_name: str) -> Workspace:

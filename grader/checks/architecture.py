@@ -21,7 +21,8 @@ class LayerSpec(BaseModel):
     """One expected layer; unset fields are not checked."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    type: str
+    type: str | list[str]
+    """A layer type, or a list of acceptable types (e.g. [LSTM, GRU])."""
     units: int | None = None
     activation: str | None = None
     filters: int | None = None
@@ -72,7 +73,7 @@ def _size(value: Any) -> tuple[int, ...] | None:
 
 
 def _layer_matches(layer: LayerRecord, spec: LayerSpec) -> bool:
-    if canonical_layer(layer.type) != canonical_layer(spec.type):
+    if canonical_layer(layer.type) not in {canonical_layer(t) for t in one_of(spec.type)}:
         return False
     checks = [
         spec.units is None or layer.units == spec.units,
@@ -98,7 +99,7 @@ def _describe(layer: LayerRecord) -> str:
 
 
 def _spec_text(spec: LayerSpec) -> str:
-    parts = [spec.type] + [str(v) for v in (spec.units, spec.filters) if v is not None]
+    parts = ["/".join(str(t) for t in one_of(spec.type))] + [str(v) for v in (spec.units, spec.filters) if v is not None]
     if spec.activation:
         parts.append(spec.activation)
     return " ".join(parts)

@@ -8,7 +8,7 @@ import re
 import traceback
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
@@ -21,8 +21,20 @@ class OutputParams(Params):
     contains: list[str] = Field(default_factory=list)
     """Texts that must each appear in some cell's output (whitespace-insensitive)."""
     regex: list[str] = Field(default_factory=list)
+    markdown: list[str] = Field(default_factory=list)
+    """Regular expressions that must each match some markdown cell (an explanation)."""
     cell: int | None = None
     """Only look at this cell's output."""
+
+    @field_validator("regex", "markdown")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return patterns
 
 
 def _squash(text: str) -> str:
@@ -35,17 +47,21 @@ def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
     outputs = [o for o in evidence.outputs if params.cell is None or o.index == params.cell]
     text = _squash("\n".join(o.text for o in outputs))
     missing = [c for c in params.contains if _squash(c) not in text]
-    for pattern in params.regex:
-        if re.search(pattern, text) is None:
-            missing.append(pattern)
-    expected = len(params.contains) + len(params.regex)
-    facts = {"missing": missing, "expected": expected}
+    unmatched = [p for p in params.regex if re.search(p, text) is None]
+    prose = _squash("\n".join(evidence.markdown))
+    unexplained = [p for p in params.markdown if re.search(p, prose) is None]
+    expected = len(params.contains) + len(params.regex) + len(params.markdown)
+    facts = {"missing": missing, "unmatched_patterns": unmatched, "unexplained": unexplained, "expected": expected}
+    messages = []
     if missing:
-        return CheckResult.fail(
-            Message("output.missing", {"missing": missing}),
-            fraction=(expected - len(missing)) / max(1, expected),
-            **facts,
-        )
+        messages.append(Message("output.missing", {"missing": missing}))
+    if unmatched:
+        messages.append(Message("output.pattern_missing", {"count": len(unmatched)}))
+    if unexplained:
+        messages.append(Message("output.no_explanation", {"missing": unexplained}))
+    if messages:
+        return CheckResult.fail(*messages, fraction=(expected - len(missing) - len(unmatched) - len(unexplained)) / max(1, expected),
+                                **facts)
     return CheckResult.ok(Message("output.ok", {"count": expected}), **facts)
 
 

@@ -221,7 +221,8 @@ class FigureParams(Params):
     min_axes: int = 0
     """Axes that must share one figure (subplots)."""
     words: list[str] = Field(default_factory=list)
-    """Words that must appear in the titles, axis labels or legends of the figures (any case)."""
+    """Each a word (or ``a|b`` alternatives, a regular expression) that must appear in the
+    titles, axis labels or legends of the figures, in any case."""
 
 
 @register("figure", FigureParams)
@@ -242,7 +243,7 @@ def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
         problems.append(Message("figure.too_few_lines", {"found": most_lines, "expected": params.min_lines}))
     if most_axes < params.min_axes:
         problems.append(Message("figure.too_few_axes", {"found": most_axes, "expected": params.min_axes}))
-    missing = [w for w in params.words if w.lower() not in text]
+    missing = [w for w in params.words if re.search(w, text, re.IGNORECASE) is None]
     if missing:
         problems.append(Message("figure.missing_words", {"words": missing}))
     if problems:

@@ -28,8 +28,9 @@ def report_name(submission: Submission, root: Path) -> str:
 
 
 def rubric_for(submission: Submission, root: Path, explicit: str | None) -> str:
-    """The rubric named on the command line, else the bundled rubric named by a folder on the
-    submission's path, else the ``rubric`` of a ``<notebook>.expected.json`` beside it."""
+    """The rubric for one submission: the one named on the command line; else a bundled rubric
+    named by a folder on the submission's path; else a ``rubric.yaml`` in one of those folders;
+    else the ``rubric`` of a ``<notebook>.expected.json`` beside it."""
     if explicit:
         return explicit
     names = set(rubric_names())
@@ -40,17 +41,22 @@ def rubric_for(submission: Submission, root: Path, explicit: str | None) -> str:
     for part in reversed(parts):
         if part in names:
             return part
+    for depth in range(len(parts), -1, -1):
+        own = root.joinpath(*parts[:depth]) / "rubric.yaml"
+        if root.is_dir() and own.is_file():
+            return str(own)
     sidecar = submission.path.with_suffix(".expected.json")
     if sidecar.exists():
         try:
             name = json.loads(sidecar.read_text(encoding="utf-8")).get("rubric")
-            if name:
-                return str(name)
         except (OSError, json.JSONDecodeError):
-            pass
+            name = None
+        if name:
+            local = sidecar.parent / str(name)
+            return str(local) if str(name).endswith((".yaml", ".yml")) and local.is_file() else str(name)
     raise ConfigError(
         f"{submission.display}: no --rubric given and no folder on its path names a bundled "
-        f"rubric ({', '.join(sorted(names))})"
+        f"rubric ({', '.join(sorted(names))}) or holds a rubric.yaml"
     )
 
 

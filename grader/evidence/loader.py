@@ -35,7 +35,7 @@ from ..models.evidence import (
     ValidationRecord,
 )
 from ..models.execution import ExecutionOutcome
-from .outputs import read_outputs
+from .outputs import read_markdown, read_outputs
 
 MAX_EVENT_LINE = 50_000_000
 
@@ -433,6 +433,7 @@ def load_evidence(outcome: ExecutionOutcome) -> Evidence:
         reason=outcome.reason,
         cells=outcome.cells,
         outputs=read_outputs(outcome.executed_notebook),
+        markdown=read_markdown(outcome.executed_notebook),
         splits=tuple(lists["splits"]),
         prep_fits=tuple(lists["prep_fits"]),
         transforms=tuple(lists["transforms"]),

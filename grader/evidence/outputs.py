@@ -11,13 +11,25 @@ from ..models.evidence import CellOutput
 MAX_TEXT = 200_000
 
 
+def read_markdown(executed_notebook: str | None) -> tuple[str, ...]:
+    """The source of every markdown cell."""
+    nb = _read(executed_notebook)
+    return tuple(str(c.source)[:MAX_TEXT] for c in nb.cells if c.cell_type == "markdown") if nb else ()
+
+
+def _read(executed_notebook: str | None):
+    if not executed_notebook or not os.path.exists(executed_notebook):
+        return None
+    try:
+        return nbformat.read(executed_notebook, as_version=4)
+    except Exception:
+        return None
+
+
 def read_outputs(executed_notebook: str | None) -> tuple[CellOutput, ...]:
     """Printed text (stdout and text/plain results) and image count per code cell."""
-    if not executed_notebook or not os.path.exists(executed_notebook):
-        return ()
-    try:
-        nb = nbformat.read(executed_notebook, as_version=4)
-    except Exception:
+    nb = _read(executed_notebook)
+    if nb is None:
         return ()
     found = []
     for index, cell in enumerate(nb.cells):

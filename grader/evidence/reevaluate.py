@@ -160,11 +160,14 @@ def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple
     except ModelFileError as exc:
         return (), str(exc)
     found = []
+    problem: str | None = None
     for role, rows in (("test", roles.test), ("validation", roles.validation)):
         if rows is None or (role == "validation" and roles.test_is_validation):
             continue
         data = find_test_data(evidence, evidence_dir, rows, mid)
         if data is None:
+            if role == "test":
+                problem = "the grader could not recover the test inputs together with their true labels"
             continue
         try:
             m = measure(predict, data, mid, role)
@@ -172,4 +175,6 @@ def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple
             return tuple(found), f"the final model failed on the {role} rows: {type(exc).__name__}"
         if m is not None:
             found.append(m)
-    return tuple(found), None
+        elif role == "test":
+            problem = "the model's predictions and the test labels are not comparable classes"
+    return tuple(found), problem

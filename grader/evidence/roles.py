@@ -130,18 +130,28 @@ def _train_and_validation(fits: tuple[FitRecord, ...], last: FitRecord):
     return train, None, "none", None
 
 
-def _held_out_sets(
-    evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None, after_seq: int
-) -> list[Assessment]:
-    """Distinct row sets the final model was assessed on, excluding its training rows."""
+def _held_out_sets(evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None,
+                   after_seq: int) -> list[Assessment]:
+    """Distinct row sets the final model was assessed on, excluding its training rows.
+
+    A call on part of a set already seen (``predict(X_test[:10])`` after ``evaluate(X_test)``)
+    does not make a new set; a call on a larger set that contains an earlier one replaces it.
+    """
     chosen: list[Assessment] = []
     for a in assessments(evidence):
         if a.mid != mid or a.seq < after_seq:
             continue
         if train is not None and lineage.overlap(a.rows, train) >= MOSTLY * a.rows.n:
             continue
-        chosen = [c for c in chosen if not lineage.same_rows(c.rows, a.rows)] + [a]
+        if any(_within(lineage, a.rows, c.rows) for c in chosen):
+            continue
+        chosen = [c for c in chosen if not _within(lineage, c.rows, a.rows)] + [a]
     return sorted(chosen, key=lambda a: a.seq)
+
+
+def _within(lineage: Lineage, part: Rows, whole: Rows) -> bool:
+    """True when (nearly) every row of ``part`` is a row of ``whole``."""
+    return part.n <= whole.n and lineage.overlap(part, whole) >= 0.9 * part.n
 
 
 def _separate_holdout_exists(evidence: Evidence, lineage: Lineage, train: Rows | None, validation: Rows | None) -> bool:

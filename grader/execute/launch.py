@@ -51,6 +51,11 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
             raise GraderBug(f"cannot start the notebook worker: {exc}") from None
         try:
             code = process.wait(timeout=hard_limit)
+        except KeyboardInterrupt:
+            # the worker (or the sandbox supervisor) runs in its own session: stop it too
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            raise
         except subprocess.TimeoutExpired:
             _kill_group(process)
             return _made_up(job, "timeout", f"the run passed its hard limit of {hard_limit:g} s and was killed")

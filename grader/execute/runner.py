@@ -8,6 +8,7 @@ answered after a grace period it is killed and the remaining cells are marked ``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -34,6 +35,7 @@ class _Watch:
     killed: bool = False
     reason: str | None = None
     handles: list[asyncio.TimerHandle] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def cancel(self) -> None:
         for handle in self.handles:
@@ -88,10 +90,9 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
                     status, reason = "kernel_died", _death_reason(client)
                 break
         if alive:
-            try:
+            # a notebook that broke its kernel's last breath still gets graded on what was recorded
+            with contextlib.suppress(TimeoutError, DeadKernelError):
                 await asyncio.wait_for(_hidden(client, probe_finish_code(job)), HIDDEN_TIMEOUT_S)
-            except (TimeoutError, DeadKernelError):
-                pass
     cells = tuple(runs.get(i, CellRun(index=i, status="not_run")) for i in code_cells(nb))
     executed = os.path.join(job.out_dir, "executed.ipynb")
     nbformat.write(nb, executed)
@@ -121,7 +122,7 @@ async def _run_cell(client: CappedClient, cell: NotebookNode, index: int, limit:
 
     def interrupt() -> None:
         watch.timed_out, watch.reason = True, what
-        loop.create_task(_interrupt(client))
+        watch.tasks.append(loop.create_task(_interrupt(client)))
         watch.handles.append(loop.call_later(INTERRUPT_GRACE_S, kill))
 
     def kill() -> None:
@@ -178,10 +179,8 @@ def _kill_kernel(client: CappedClient) -> None:
     try:
         os.killpg(os.getpgid(pid), signal.SIGKILL)  # the kernel and anything it spawned
     except (ProcessLookupError, PermissionError):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 _SIGNAL_REASONS = {

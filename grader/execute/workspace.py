@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_COPIED_BYTES = 200 * 1024 * 1024
+COLAB_CONTENT = "/content"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def host_path_mapper(workspace: Workspace, inside_work: str | None = None):
             return None
         if path.startswith(inside + os.sep):
             return str(workspace.work / os.path.relpath(path, inside))
+        if path.startswith(COLAB_CONTENT + os.sep):  # the sandbox links /content to the work folder
+            return str(workspace.work / os.path.relpath(path, COLAB_CONTENT))
         if not os.path.isabs(path):
             return str(workspace.work / path)
         return path if path.startswith(str(workspace.root)) else None

@@ -400,6 +400,8 @@ class Evidence:
     reason: str | None
     cells: tuple[CellRun, ...]
     outputs: tuple[CellOutput, ...] = ()
+    markdown: tuple[str, ...] = ()
+    """The text of the notebook's markdown cells (explanations are graded too)."""
     splits: tuple[SplitRecord, ...] = ()
     prep_fits: tuple[PrepFitRecord, ...] = ()
     transforms: tuple[TransformRecord, ...] = ()

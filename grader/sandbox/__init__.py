@@ -20,7 +20,7 @@ from ..execute.worker import write_json_atomic
 from ..models.execution import ExecutionJob
 from .cgroups import cgroup_support
 from .limits import LIMITS_ENV, SandboxLimits, rlimits, usable_cores
-from .mounts import bwrap_command, bwrap_path
+from .mounts import bwrap_command, bwrap_options, bwrap_path, namespace_args
 
 __all__ = ["Sandbox", "SandboxLimits", "sandbox_available"]
 
@@ -33,8 +33,7 @@ def sandbox_available() -> tuple[bool, str]:
     bwrap = bwrap_path()
     if bwrap is None:
         return False, "bubblewrap (bwrap) is not installed - install it, or grade with --no-sandbox"
-    probe = [bwrap, "--unshare-user", "--uid", "0", "--gid", "0", "--disable-userns",
-             "--unshare-pid", "--unshare-net", "--die-with-parent", "--cap-drop", "ALL",
+    probe = [bwrap, *namespace_args(bwrap_options(bwrap)), "--die-with-parent", "--cap-drop", "ALL",
              "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true"]
     try:
         done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
@@ -102,8 +101,11 @@ class Sandbox:
             lines.append(f"memory {limits.tree_memory_mb()} MB for all processes together ({note} memory)")
         else:
             lines.append(f"memory of all processes together: not limited ({note})")
-        lines += [cpu, f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE); private /tmp of "
-                  f"{limits.file_size_mb} MB (tmpfs)", f"open files {limits.open_files} (RLIMIT_NOFILE)"]
+        bwrap = bwrap_path()
+        sized = bwrap is not None and "--size" in bwrap_options(bwrap)
+        tmp = f"private /tmp of {limits.file_size_mb} MB (tmpfs)" if sized else "private /tmp (tmpfs, size not limited)"
+        lines += [cpu, f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE); {tmp}",
+                  f"open files {limits.open_files} (RLIMIT_NOFILE)"]
         if "pids" in controllers:
             lines.append(f"processes {limits.processes}, threads included ({note} pids)")
         elif self._nproc_rlimit(controllers):

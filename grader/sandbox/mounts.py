@@ -8,8 +8,11 @@ and ``rubrics/``, other submissions and the grader's outputs never exist inside.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +21,9 @@ from ..models.execution import ExecutionJob
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 PASSED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
 """The grader's environment stays outside (it may hold tokens); only these pass through."""
+MASKED = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/ssh", "/etc/ssl/private",
+          "/etc/sudoers", "/etc/sudoers.d", "/etc/security/opasswd", "/etc/machine-id")
+"""Host secrets under /etc: uid 0 inside may read root's 0600 files even without capabilities."""
 COLAB_FOLDER = "/content"
 """Colab's working folder; inside the sandbox a link to the notebook's folder."""
 SANDBOX_ENV = {
@@ -26,6 +32,25 @@ SANDBOX_ENV = {
     "MALLOC_ARENA_MAX": "4",
     "TMPDIR": "/tmp",
 }
+
+
+@functools.cache
+def bwrap_options(bwrap: str) -> frozenset[str]:
+    """The options this bubblewrap knows (--disable-userns and --size came with 0.8)."""
+    try:
+        done = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(re.findall(r"^\s+(--[a-z0-9-]+)", done.stdout + done.stderr, re.MULTILINE))
+
+
+def namespace_args(known: frozenset[str]) -> list[str]:
+    """New namespaces for everything; no further user namespaces where bwrap can forbid them."""
+    args = ["--unshare-user", "--uid", "0", "--gid", "0"]
+    if "--disable-userns" in known:
+        args.append("--disable-userns")
+    return [*args, "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+            "--hostname", "sandbox"]
 
 
 def bwrap_path() -> str | None:
@@ -71,6 +96,11 @@ def _system_args() -> list[str]:
             args += ["--symlink", os.readlink(folder), folder]  # merged-/usr systems
         elif os.path.isdir(folder):
             args += ["--ro-bind", folder, folder]
+    for path in MASKED:
+        if os.path.isdir(path) and not os.path.islink(path):
+            args += ["--tmpfs", path, "--remount-ro", path]
+        elif os.path.isfile(path) and not os.path.islink(path):
+            args += ["--dev-bind", "/dev/null", path]  # reads as empty; a plain bind is nodev
     return args
 
 
@@ -112,12 +142,11 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int,
         raise FileNotFoundError("bwrap")
     read_only = [*python_dirs(), str(package_dir())]
     writable = _job_dirs(job)
-    args = [bwrap, "--unshare-user", "--uid", "0", "--gid", "0", "--disable-userns",
-            "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts",
-            "--unshare-cgroup-try", "--hostname", "sandbox",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
+    known = bwrap_options(bwrap)
+    args = [bwrap, *namespace_args(known), "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
     args += _system_args()
-    args += ["--dev", "/dev", "--proc", "/proc", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    args += ["--dev", "/dev", "--proc", "/proc"]
+    args += (["--size", str(tmp_bytes)] if "--size" in known else []) + ["--tmpfs", "/tmp"]
     for folder in read_only:
         args += _same_path("--ro-bind", folder)
     for folder in hidden_dirs(read_only):

@@ -47,8 +47,8 @@ def _patched(outcome: ExecutionOutcome, limit: str | None, spec: dict[str, Any])
         status, reason = "kernel_died", limit_reason(limit, spec)
     for cell in outcome.cells:
         error = _hint(cell.error, spec)
-        if limit is not None and cell.status == "not_run" and cell.error:
-            error = limit_reason(limit, spec)  # the cell the kernel died in
+        if cell.status == "not_run" and cell.error and status == "kernel_died" and reason:
+            error = reason  # the cell the kernel died in says why (CPU time, memory...)
         cells.append(CellRun(index=cell.index, status=cell.status, error=error, seconds=cell.seconds))
     return ExecutionOutcome(status=status, reason=reason, cells=tuple(cells),
                             duration_s=outcome.duration_s, executed_notebook=outcome.executed_notebook,

@@ -210,3 +210,16 @@ def test_duplicate_raw_rows_do_not_count_as_overlap():
         evaluations=(evaluate(3, test),),
     )
     assert analyse_roles(ev).overlaps["train_test"] == 0
+
+
+def test_a_predict_on_a_slice_of_the_test_set_does_not_replace_it():
+    _, train, _val, test, splits = three_way()
+    first_rows = subset(test, 0, 5)
+    ev = evidence(
+        splits=splits,
+        models={"m1": keras_model()},
+        fits=(fit(x=train, seq=3),),
+        evaluations=(evaluate(4, test), evaluate(5, first_rows)),
+    )
+    roles = analyse_roles(ev)
+    assert roles.test.n == 15 and roles.validation is None

@@ -58,6 +58,7 @@ print(json.dumps({"read": {p: can_read(p) for p in READ}, "write": {p: can_write
                   "outside": can_connect("1.1.1.1", 53) or can_connect("140.82.112.3", 443),
                   "dns": resolves("pypi.org"), "loopback": loopback, "caps": caps,
                   "processes": len([p for p in os.listdir("/proc") if p.isdigit()]),
+                  "shadow": open("/etc/shadow").read() if os.path.exists("/etc/shadow") else "",
                   "root": sorted(os.listdir("/"))}))
 '''
 
@@ -107,6 +108,11 @@ def test_cannot_read_reference_rubrics_tests_or_other_submissions(isolation) -> 
     assert seen["read"] and not any(seen["read"].values()), seen["read"]
     assert set(seen["root"]) <= {"bin", "content", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc",
                                  "root", "sbin", "tmp", "usr", "work"}
+
+
+def test_host_secrets_under_etc_are_masked(isolation) -> None:
+    _, seen, _, _ = isolation
+    assert seen["shadow"] == ""
 
 
 def test_cannot_write_outside_the_workspace(isolation) -> None:

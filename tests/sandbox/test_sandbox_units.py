@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import resource
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 import grader.sandbox as sandbox_pkg
 from grader.models.execution import CellRun, ExecutionJob, ExecutionOutcome
 from grader.sandbox import Sandbox, SandboxLimits, cgroups, limits, mounts, verdict
-from grader.sandbox.supervise import student_processes
+from grader.sandbox.supervise import student_processes, watch
 
 from . import REPO, needs_sandbox
 
@@ -165,3 +167,10 @@ def test_cgroup_is_limited_swept_and_removed() -> None:
     finally:
         group.remove()
     assert not any(os.path.exists(d) for d in group.dirs.values())
+
+
+def test_supervisor_deadline_kills_a_hung_run() -> None:
+    process = subprocess.Popen(["sleep", "30"])
+    start = time.monotonic()
+    assert watch(process, None, deadline_s=0.5) == "deadline"
+    assert process.poll() is not None and time.monotonic() - start < 5
