@@ -14,7 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .cache import EvidenceCache, run_key
 from .checks import run_check
@@ -24,7 +24,7 @@ from .execute.workspace import Workspace
 from .i18n import render
 from .models.evidence import Evidence
 from .models.execution import ExecutionOutcome
-from .models.results import CheckResult, ItemResult, Message, Result
+from .models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
 from .models.rubric import Rubric
 from .models.submission import Submission
 from .notes import note_lines
@@ -213,9 +213,9 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         submission=submission.display,
         student=submission.student,
         rubric=rubric.name,
-        status=STATUS.get(outcome.status, "error"),
+        status=cast(SubmissionStatus, STATUS.get(outcome.status, "error")),
         score=score,
-        max_score=max_score,  # type: ignore[arg-type]
+        max_score=max_score,
         duration_s=time.monotonic() - start,
         items=items,
         cells=cell_results(outcome.cells),

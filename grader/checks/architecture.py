@@ -73,7 +73,7 @@ def _size(value: Any) -> tuple[int, ...] | None:
 
 
 def _layer_matches(layer: LayerRecord, spec: LayerSpec) -> bool:
-    if canonical_layer(layer.type) not in {canonical_layer(t) for t in one_of(spec.type)}:
+    if canonical_layer(layer.type) not in {canonical_layer(str(t)) for t in one_of(spec.type)}:
         return False
     checks = [
         spec.units is None or layer.units == spec.units,
@@ -99,7 +99,9 @@ def _describe(layer: LayerRecord) -> str:
 
 
 def _spec_text(spec: LayerSpec) -> str:
-    parts = ["/".join(str(t) for t in one_of(spec.type))] + [str(v) for v in (spec.units, spec.filters) if v is not None]
+    parts = ["/".join(str(t) for t in one_of(spec.type))] + [
+        str(v) for v in (spec.units, spec.filters) if v is not None
+    ]
     if spec.activation:
         parts.append(spec.activation)
     return " ".join(parts)
@@ -238,10 +240,10 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
                 best = (model, problems)
         assert best is not None
         return CheckResult.fail(*best[1], **_facts(best[0]))
-    model = final_model(evidence)
-    if model is None:
+    final = final_model(evidence)
+    if final is None:
         return CheckResult.fail(Message("architecture.no_model"))
-    problems = model_problems(model, params)
+    problems = model_problems(final, params)
     if problems:
-        return CheckResult.fail(*problems, **_facts(model))
-    return CheckResult.ok(Message("architecture.ok", {"params": model.param_count}), **_facts(model))
+        return CheckResult.fail(*problems, **_facts(final))
+    return CheckResult.ok(Message("architecture.ok", {"params": final.param_count}), **_facts(final))

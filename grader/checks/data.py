@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models.evidence import Evidence, Rows
 from ..models.results import CheckResult, Message
 from .registry import Params, register
@@ -39,7 +41,7 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
     """Train/validation/test sets exist with the expected sizes, disjoint, stratified if asked."""
     roles = evidence.roles
     sizes = _sizes(evidence)
-    facts: dict[str, object] = {
+    facts: dict[str, Any] = {
         "sizes": sizes,
         "validation_mode": roles.validation_mode,
         "total_rows": roles.total_rows,
@@ -136,7 +138,7 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     problems = [Message("leakage.preprocessing", {"detail": leak}) for leak in roles.leaks]
     if params.validation_not_test and roles.test_is_validation:
         problems.append(Message("leakage.test_as_validation"))
-    facts = {
+    facts: dict[str, Any] = {
         "leaks": list(roles.leaks),
         "test_is_validation": roles.test_is_validation,
         "preprocessing_fits": len(evidence.prep_fits),

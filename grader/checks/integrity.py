@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -181,7 +182,7 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
     curves = faked_curves(evidence) if params.history else []
     if curves:
         problems.append(Message("integrity.curve", {"curves": curves[:3]}))
-    facts = {
+    facts: dict[str, Any] = {
         "claims": len(evidence.claims),
         "unsupported_claims": [c.text for c in bad_claims],
         "tampered": list(evidence.tampered),

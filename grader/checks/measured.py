@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -32,7 +32,7 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
         reason = evidence.reevaluation_problem or "no saved inputs and labels for the test rows"
         return CheckResult.fail(Message("metric.not_measured", {"reason": reason}))
     value = measured.accuracy if params.metric == "accuracy" else measured.macro_f1
-    facts = {
+    facts: dict[str, Any] = {
         "metric": params.metric,
         "value": round(value, 4),
         "accuracy": round(measured.accuracy, 4),
@@ -75,7 +75,7 @@ class SavedModelParams(Params):
 @register("saved_model", SavedModelParams)
 def check_saved_model(evidence: Evidence, params: SavedModelParams) -> CheckResult:
     """The model was saved and the saved file loads and predicts like the live model."""
-    facts = {
+    facts: dict[str, Any] = {
         "saved": [
             {"file": s.path, "loads": s.loads, "agreement": s.agreement, "error": s.error}
             for s in evidence.saved_models

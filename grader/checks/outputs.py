@@ -7,6 +7,7 @@ import inspect
 import re
 import traceback
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -51,7 +52,12 @@ def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
     prose = _squash("\n".join(evidence.markdown))
     unexplained = [p for p in params.markdown if re.search(p, prose) is None]
     expected = len(params.contains) + len(params.regex) + len(params.markdown)
-    facts = {"missing": missing, "unmatched_patterns": unmatched, "unexplained": unexplained, "expected": expected}
+    facts: dict[str, Any] = {
+        "missing": missing,
+        "unmatched_patterns": unmatched,
+        "unexplained": unexplained,
+        "expected": expected,
+    }
     messages = []
     if missing:
         messages.append(Message("output.missing", {"missing": missing}))
@@ -60,8 +66,11 @@ def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
     if unexplained:
         messages.append(Message("output.no_explanation", {"missing": unexplained}))
     if messages:
-        return CheckResult.fail(*messages, fraction=(expected - len(missing) - len(unmatched) - len(unexplained)) / max(1, expected),
-                                **facts)
+        return CheckResult.fail(
+            *messages,
+            fraction=(expected - len(missing) - len(unmatched) - len(unexplained)) / max(1, expected),
+            **facts,
+        )
     return CheckResult.ok(Message("output.ok", {"count": expected}), **facts)
 
 
@@ -99,7 +108,7 @@ def check_test(evidence: Evidence, params: TestParams) -> CheckResult:
         except Exception as exc:
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
             traceback.clear_frames(exc.__traceback__)
-    facts = {"tests": len(tests), "failed": failures}
+    facts: dict[str, Any] = {"tests": len(tests), "failed": failures}
     if not tests:
         return CheckResult.fail(Message("test.no_tests", {"file": path.name}), **facts)
     if failures:

@@ -171,15 +171,15 @@ def check_confusion_matrix(evidence: Evidence, params: ConfusionParams) -> Check
     for call in evidence.metric_calls:
         if call.func != "confusion_matrix" or not isinstance(call.value, list):
             continue
-        matrix = [[int(v) for v in row] for row in call.value]
-        n = sum(sum(row) for row in matrix)
-        is_shown = call.display or any(_same(matrix, m) for _, m in shown) or _printed(evidence, call.cell, matrix)
+        counts = [[int(v) for v in row] for row in call.value]
+        n = sum(sum(row) for row in counts)
+        is_shown = call.display or any(_same(counts, m) for _, m in shown) or _printed(evidence, call.cell, counts)
         candidates.append((_role_of(n, evidence), n, call.cell, is_shown))
     for cell, matrix in shown:
         total = sum(sum(row) for row in matrix)
         if total > 0 and float(total).is_integer() and all(float(v).is_integer() for row in matrix for v in row):
             candidates.append((_role_of(int(total), evidence), int(total), cell, True))
-    facts = {"found": [{"role": r, "rows": n, "cell": c, "shown": s} for r, n, c, s in candidates]}
+    facts: dict[str, Any] = {"found": [{"role": r, "rows": n, "cell": c, "shown": s} for r, n, c, s in candidates]}
     if not candidates:
         return CheckResult.fail(Message("confusion_matrix.not_found"), **facts)
     shown_ok = [c for c in candidates if c[3]]
@@ -235,7 +235,7 @@ def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
     ).lower()
     most_lines = max((len(a.lines) for f in figures for a in f.axes), default=0)
     most_axes = max((len(f.axes) for f in figures), default=0)
-    facts = {"figures": len(figures), "most_lines": most_lines, "most_axes": most_axes}
+    facts: dict[str, Any] = {"figures": len(figures), "most_lines": most_lines, "most_axes": most_axes}
     problems = []
     if len(figures) < params.min_figures:
         problems.append(Message("figure.too_few", {"found": len(figures), "expected": params.min_figures}))

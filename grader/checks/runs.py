@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from .registry import Params, register
@@ -26,7 +28,7 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
     errors = [c for c in cells if c.status == "error"]
     timeouts = [c for c in cells if c.status == "timeout"]
     not_run = [c for c in cells if c.status == "not_run"]
-    facts = {
+    facts: dict[str, Any] = {
         "cells": len(cells),
         "ok": len(ok),
         "errors": len(errors),

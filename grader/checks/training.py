@@ -33,7 +33,7 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     record = evidence.compile_for(model.mid)
     if record is None:
         return CheckResult.fail(Message("compile.not_compiled"))
-    facts = {
+    facts: dict[str, Any] = {
         "optimizer": record.optimizer,
         "learning_rate": record.learning_rate,
         "loss": record.loss,
@@ -167,7 +167,7 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
             on_validation.add(configuration(evidence, fit))
         elif where == "test":
             on_test.add(configuration(evidence, fit))
-    facts = {
+    facts: dict[str, Any] = {
         "configurations_on_validation": len(on_validation),
         "configurations_on_test": len(on_test),
         "fits": len(evidence.fits),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from . import check, export, grade, reference, rubric
 
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch parsed arguments to the verb's ``main``."""
-    common = {
+    common: dict[str, Any] = {
         "data_dir": getattr(args, "data_dir", None),
         "lang": getattr(args, "lang", "en"),
         "cache_dir": getattr(args, "cache_dir", None),

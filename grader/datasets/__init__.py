@@ -37,8 +37,7 @@ def dataset_names() -> list[str]:
     return list(_STAGERS)
 
 
-def stage_datasets(names: Sequence[str], work: Path, home: Path,
-                   data_dir: Path | None = None) -> list[StagedFile]:
+def stage_datasets(names: Sequence[str], work: Path, home: Path, data_dir: Path | None = None) -> list[StagedFile]:
     """Stage each named dataset for a notebook running in ``work`` with ``home`` as HOME.
 
     Raises DatasetError for an unknown name or a real file in ``data_dir`` that is malformed.

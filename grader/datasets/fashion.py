@@ -32,8 +32,7 @@ SILHOUETTES: tuple[tuple[tuple[float, float], ...], ...] = (
     ((11, 3), (17, 3), (17, 9), (22, 25), (6, 25), (11, 9)),
     ((8, 3), (20, 3), (25, 24), (22, 25), (20, 12), (20, 26), (8, 26), (8, 12), (6, 25), (3, 24)),
     ((3, 18), (8, 16), (12, 19), (17, 15), (25, 18), (25, 21), (3, 21)),
-    ((9, 5), (19, 5), (24, 9), (24, 24), (21, 24), (20, 12), (20, 25), (8, 25), (8, 12),
-     (7, 24), (4, 24), (4, 9)),
+    ((9, 5), (19, 5), (24, 9), (24, 24), (21, 24), (20, 12), (20, 25), (8, 25), (8, 12), (7, 24), (4, 24), (4, 9)),
     ((3, 14), (14, 12), (25, 17), (25, 21), (3, 21)),
     ((5, 10), (9, 10), (10, 5), (18, 5), (19, 10), (23, 10), (23, 24), (5, 24)),
     ((6, 5), (14, 5), (15, 15), (25, 18), (25, 23), (6, 23)),
@@ -50,15 +49,24 @@ def stage_fashion(home: Path, data_dir: Path | None) -> list[StagedFile]:
         note = f"Fashion-MNIST: the real data (the system copy in {SYSTEM_COPY})"
     if source is not None:
         validate_fashion(source)
-        return [StagedFile(dataset="fashion_mnist", path=copy_file(source / name, target / name),
-                           names=(name,), standin=False, note=note) for name in FILES]
-    note = ("Fashion-MNIST: offline synthetic stand-in (crude drawn silhouettes of the 10 classes, "
-            "not real photos); accuracy will differ from real Fashion-MNIST")
+        return [
+            StagedFile(
+                dataset="fashion_mnist",
+                path=copy_file(source / name, target / name),
+                names=(name,),
+                standin=False,
+                note=note,
+            )
+            for name in FILES
+        ]
+    note = (
+        "Fashion-MNIST: offline synthetic stand-in (crude drawn silhouettes of the 10 classes, "
+        "not real photos); accuracy will differ from real Fashion-MNIST"
+    )
     staged = []
     for name, data in standin_fashion_files().items():
         write_bytes_atomic(target / name, data)
-        staged.append(StagedFile(dataset="fashion_mnist", path=target / name, names=(name,),
-                                 standin=True, note=note))
+        staged.append(StagedFile(dataset="fashion_mnist", path=target / name, names=(name,), standin=True, note=note))
     return staged
 
 
@@ -72,16 +80,14 @@ def validate_fashion(folder: Path) -> None:
         if len(images) != 3 or images[1:] != (28, 28):
             raise DatasetError(f"{images_name}: should hold 28x28 images, found shape {images}")
         if labels[0] != images[0]:
-            raise DatasetError(f"{images_name}: {images[0]} images but {labels_name} has "
-                               f"{labels[0]} labels")
+            raise DatasetError(f"{images_name}: {images[0]} images but {labels_name} has {labels[0]} labels")
 
 
 def standin_fashion_files(seed: int = SEED) -> dict[str, bytes]:
     """The stand-in's four files (name -> gzip IDX bytes), the same bytes for the same seed."""
     rng = np.random.default_rng(seed)
     files = {}
-    for side, labels_name, images_name in (("train", TRAIN_LABELS, TRAIN_IMAGES),
-                                           ("test", TEST_LABELS, TEST_IMAGES)):
+    for side, labels_name, images_name in (("train", TRAIN_LABELS, TRAIN_IMAGES), ("test", TEST_LABELS, TEST_IMAGES)):
         labels = np.arange(STANDIN_SIZES[side]) % len(SILHOUETTES)
         rng.shuffle(labels)
         images = np.stack([draw_silhouette(int(k), rng) for k in labels])

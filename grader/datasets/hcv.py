@@ -20,8 +20,7 @@ from ..errors import DatasetError
 from .staged import StagedFile, copy_file, find_first, write_bytes_atomic
 
 HCV_NAMES = ("hcvdat0.csv", "HepatitisCdata.csv")
-COLUMNS = ("Category", "Age", "Sex", "ALB", "ALP", "ALT", "AST", "BIL", "CHE", "CHOL", "CREA",
-           "GGT", "PROT")
+COLUMNS = ("Category", "Age", "Sex", "ALB", "ALP", "ALT", "AST", "BIL", "CHE", "CHOL", "CREA", "GGT", "PROT")
 LAB_COLUMNS = COLUMNS[3:]
 # decimals as the real file writes them (CREA is almost always a whole number there)
 LAB_DECIMALS = (1, 1, 1, 1, 1, 2, 2, 0, 1, 1)
@@ -48,25 +47,50 @@ class ClassProfile:
 
 # Per-class summaries of the real data (rounded); rows appear in this order in the real file.
 PROFILES = (
-    ClassProfile("0=Blood Donor", 533, 318, (47.1, 9.6, 32, 77),
-                 (3.74, 4.19, 3.16, 3.23, 1.97, 2.10, 1.69, 4.35, 3.14, 4.28),
-                 (0.12, 0.27, 0.47, 0.29, 0.56, 0.23, 0.19, 0.21, 0.62, 0.06),
-                 (("CHOL", 7),)),
-    ClassProfile("0s=suspect Blood Donor", 7, 6, (57.6, 11.1, 47, 74),
-                 (3.13, 4.57, 3.97, 3.94, 1.29, 1.86, 1.43, 3.80, 4.47, 3.97),
-                 (0.36, 0.50, 1.29, 0.95, 0.85, 0.58, 0.39, 0.92, 1.35, 0.19)),
-    ClassProfile("1=Hepatitis", 24, 20, (38.7, 11.4, 19, 61),
-                 (3.78, 3.64, 2.97, 4.06, 2.53, 2.20, 1.59, 4.28, 4.06, 4.31),
-                 (0.08, 0.43, 0.84, 0.69, 0.61, 0.26, 0.27, 0.23, 0.91, 0.08),
-                 (("ALP", 3), ("ALT", 1))),
-    ClassProfile("2=Fibrosis", 21, 13, (52.3, 11.4, 29, 75),
-                 (3.73, 3.61, 3.42, 4.28, 2.53, 2.10, 1.51, 4.28, 4.20, 4.33),
-                 (0.09, 0.24, 1.28, 0.50, 0.38, 0.23, 0.16, 0.17, 0.65, 0.07),
-                 (("ALP", 9), ("CHOL", 1))),
-    ClassProfile("3=Cirrhosis", 30, 20, (53.5, 8.9, 38, 74),
-                 (3.46, 4.29, 2.19, 4.47, 3.52, 1.17, 1.35, 4.51, 4.48, 4.24),
-                 (0.19, 0.71, 1.38, 0.66, 1.06, 0.60, 0.28, 0.74, 0.86, 0.12),
-                 (("ALB", 1), ("ALP", 6), ("CHOL", 2), ("PROT", 1))),
+    ClassProfile(
+        "0=Blood Donor",
+        533,
+        318,
+        (47.1, 9.6, 32, 77),
+        (3.74, 4.19, 3.16, 3.23, 1.97, 2.10, 1.69, 4.35, 3.14, 4.28),
+        (0.12, 0.27, 0.47, 0.29, 0.56, 0.23, 0.19, 0.21, 0.62, 0.06),
+        (("CHOL", 7),),
+    ),
+    ClassProfile(
+        "0s=suspect Blood Donor",
+        7,
+        6,
+        (57.6, 11.1, 47, 74),
+        (3.13, 4.57, 3.97, 3.94, 1.29, 1.86, 1.43, 3.80, 4.47, 3.97),
+        (0.36, 0.50, 1.29, 0.95, 0.85, 0.58, 0.39, 0.92, 1.35, 0.19),
+    ),
+    ClassProfile(
+        "1=Hepatitis",
+        24,
+        20,
+        (38.7, 11.4, 19, 61),
+        (3.78, 3.64, 2.97, 4.06, 2.53, 2.20, 1.59, 4.28, 4.06, 4.31),
+        (0.08, 0.43, 0.84, 0.69, 0.61, 0.26, 0.27, 0.23, 0.91, 0.08),
+        (("ALP", 3), ("ALT", 1)),
+    ),
+    ClassProfile(
+        "2=Fibrosis",
+        21,
+        13,
+        (52.3, 11.4, 29, 75),
+        (3.73, 3.61, 3.42, 4.28, 2.53, 2.10, 1.51, 4.28, 4.20, 4.33),
+        (0.09, 0.24, 1.28, 0.50, 0.38, 0.23, 0.16, 0.17, 0.65, 0.07),
+        (("ALP", 9), ("CHOL", 1)),
+    ),
+    ClassProfile(
+        "3=Cirrhosis",
+        30,
+        20,
+        (53.5, 8.9, 38, 74),
+        (3.46, 4.29, 2.19, 4.47, 3.52, 1.17, 1.35, 4.51, 4.48, 4.24),
+        (0.19, 0.71, 1.38, 0.66, 1.06, 0.60, 0.28, 0.74, 0.86, 0.12),
+        (("ALB", 1), ("ALP", 6), ("CHOL", 2), ("PROT", 1)),
+    ),
 )
 CATEGORIES = tuple(p.label for p in PROFILES)
 
@@ -84,12 +108,13 @@ def stage_hcv(work: Path, data_dir: Path | None) -> list[StagedFile]:
         text = synthetic_hcv_csv().encode("utf-8")
         for name in HCV_NAMES:
             write_bytes_atomic(work / name, text)
-        note = ("HCV: offline synthetic stand-in (615 generated patients with the real file's "
-                "columns, category counts and missing values); scores will differ from the "
-                "real data")
+        note = (
+            "HCV: offline synthetic stand-in (615 generated patients with the real file's "
+            "columns, category counts and missing values); scores will differ from the "
+            "real data"
+        )
         standin = True
-    return [StagedFile(dataset="hcv", path=work / HCV_NAMES[0], names=HCV_NAMES,
-                       standin=standin, note=note)]
+    return [StagedFile(dataset="hcv", path=work / HCV_NAMES[0], names=HCV_NAMES, standin=standin, note=note)]
 
 
 def validate_hcv(path: Path) -> None:
@@ -103,16 +128,17 @@ def validate_hcv(path: Path) -> None:
         raise DatasetError(f"{path.name}: the file is empty")
     header = tuple(rows[0])
     if len(header) != len(COLUMNS) + 1 or header[0] not in INDEX_HEADERS or header[1:] != COLUMNS:
-        raise DatasetError(f"{path.name}: expected an unnamed index column then "
-                           f"{', '.join(COLUMNS)}; found {', '.join(header) or 'no columns'}")
+        raise DatasetError(
+            f"{path.name}: expected an unnamed index column then "
+            f"{', '.join(COLUMNS)}; found {', '.join(header) or 'no columns'}"
+        )
     if len(rows) < 2:
         raise DatasetError(f"{path.name}: the file has a header but no rows")
     for number, row in enumerate(rows[1:], start=2):
         if not row:
             continue
         if len(row) != len(header):
-            raise DatasetError(f"{path.name}: line {number} has {len(row)} fields, "
-                               f"expected {len(header)}")
+            raise DatasetError(f"{path.name}: line {number} has {len(row)} fields, expected {len(header)}")
         if row[1] not in CATEGORIES:
             raise DatasetError(f"{path.name}: line {number} has the unknown category {row[1]!r}")
 
@@ -144,8 +170,9 @@ def _draw_class(rng: np.random.Generator, profile: ClassProfile) -> list[list[st
         where = LAB_COLUMNS.index(column)
         for i in rng.choice(n, size=how_many, replace=False):
             cells[int(i)][where] = "NA"
-    return [[f'"{profile.label}"', str(age), f'"{sex}"', *lab]
-            for age, sex, lab in zip(ages, sexes, cells, strict=True)]
+    return [
+        [f'"{profile.label}"', str(age), f'"{sex}"', *lab] for age, sex, lab in zip(ages, sexes, cells, strict=True)
+    ]
 
 
 def _number(value: float, decimals: int) -> str:

@@ -18,8 +18,15 @@ def stage_iris(work: Path) -> list[StagedFile]:
     text = iris_csv().encode("utf-8")
     for name in IRIS_NAMES:
         write_bytes_atomic(work / name, text)
-    return [StagedFile(dataset="iris", path=work / IRIS_NAMES[0], names=IRIS_NAMES, standin=False,
-                       note="Iris: the real data (scikit-learn's copy, 150 flowers) as iris.csv")]
+    return [
+        StagedFile(
+            dataset="iris",
+            path=work / IRIS_NAMES[0],
+            names=IRIS_NAMES,
+            standin=False,
+            note="Iris: the real data (scikit-learn's copy, 150 flowers) as iris.csv",
+        )
+    ]
 
 
 def iris_csv() -> str:

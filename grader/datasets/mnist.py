@@ -35,12 +35,26 @@ def stage_mnist(home: Path, data_dir: Path | None) -> list[StagedFile]:
     if real is not None:
         validate_mnist(real)
         copy_file(real, target)
-        return [StagedFile(dataset="mnist", path=target, names=(MNIST_FILE,), standin=False,
-                           note="MNIST: the real data (mnist.npz from the data directory)")]
+        return [
+            StagedFile(
+                dataset="mnist",
+                path=target,
+                names=(MNIST_FILE,),
+                standin=False,
+                note="MNIST: the real data (mnist.npz from the data directory)",
+            )
+        ]
     write_bytes_atomic(target, standin_mnist_npz())
-    return [StagedFile(dataset="mnist", path=target, names=(MNIST_FILE,), standin=True,
-                       note="MNIST: offline stand-in (scikit-learn's 1,797 real 8x8 digits resized "
-                            "to 28x28); accuracy will differ from real MNIST")]
+    return [
+        StagedFile(
+            dataset="mnist",
+            path=target,
+            names=(MNIST_FILE,),
+            standin=True,
+            note="MNIST: offline stand-in (scikit-learn's 1,797 real 8x8 digits resized "
+            "to 28x28); accuracy will differ from real MNIST",
+        )
+    ]
 
 
 def validate_mnist(path: Path) -> None:
@@ -49,19 +63,20 @@ def validate_mnist(path: Path) -> None:
         with np.load(path, allow_pickle=False) as archive:
             missing = [k for k in KEYS if k not in archive.files]
             if missing:
-                raise DatasetError(f"{path.name}: missing the arrays {', '.join(missing)} "
-                                   f"(found {', '.join(archive.files) or 'none'})")
+                raise DatasetError(
+                    f"{path.name}: missing the arrays {', '.join(missing)} (found {', '.join(archive.files) or 'none'})"
+                )
             arrays = {k: archive[k] for k in KEYS}
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise DatasetError(f"{path.name}: not a readable .npz file ({exc})") from None
     for side in ("train", "test"):
         x, y = arrays[f"x_{side}"], arrays[f"y_{side}"]
         if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE) or x.dtype != np.uint8:
-            raise DatasetError(f"{path.name}: x_{side} should be uint8 of shape (N, 28, 28), "
-                               f"found {x.dtype} {x.shape}")
+            raise DatasetError(f"{path.name}: x_{side} should be uint8 of shape (N, 28, 28), found {x.dtype} {x.shape}")
         if y.ndim != 1 or len(y) != len(x):
-            raise DatasetError(f"{path.name}: y_{side} should hold one label per image, "
-                               f"found shape {y.shape} for {len(x)} images")
+            raise DatasetError(
+                f"{path.name}: y_{side} should hold one label per image, found shape {y.shape} for {len(x)} images"
+            )
 
 
 def standin_mnist_npz() -> bytes:
@@ -73,7 +88,8 @@ def standin_mnist_npz() -> bytes:
     images = np.stack([mnist_style(image) for image in digits.images])
     labels = digits.target.astype(np.uint8)
     x_train, x_test, y_train, y_test = train_test_split(
-        images, labels, test_size=TEST_FRACTION, stratify=labels, random_state=SPLIT_SEED)
+        images, labels, test_size=TEST_FRACTION, stratify=labels, random_state=SPLIT_SEED
+    )
     buffer = io.BytesIO()
     np.savez_compressed(buffer, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     return _fixed_zip_times(buffer.getvalue())
@@ -88,14 +104,14 @@ def mnist_style(image: np.ndarray) -> np.ndarray:
     canvas = np.zeros((SIDE, SIDE), dtype=np.float32)
     if rows.size == 0:
         return canvas.astype(np.uint8)
-    crop = image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.float32) * (255.0 / 16.0)
+    crop = image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) * (255.0 / 16.0)
     scale = BOX / max(crop.shape)
     height = max(1, round(crop.shape[0] * scale))
     width = max(1, round(crop.shape[1] * scale))
     glyph = Image.fromarray(crop).resize((width, height), Image.Resampling.BILINEAR)
     resized = np.clip(np.asarray(glyph), 0.0, 255.0)
     top, left = _centred_offsets(resized)
-    canvas[top:top + height, left:left + width] = resized
+    canvas[top : top + height, left : left + width] = resized
     return np.rint(canvas).astype(np.uint8)
 
 

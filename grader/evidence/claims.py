@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from ..models.evidence import CellOutput, ClaimRecord
 
@@ -16,14 +17,15 @@ _NOT_A_CLAIM = re.compile(
     r"\bexpected\b|\bbaseline\b|\bharus\b|\bmust\b|\bshould\b)",
     re.IGNORECASE,
 )
-_QUALIFIERS = (
+Qualifier = Literal["test", "validation", "train", "unknown"]
+_QUALIFIERS: tuple[tuple[Qualifier, re.Pattern[str]], ...] = (
     ("validation", re.compile(r"\b(val|valid|validation|validasi)\b|val_", re.IGNORECASE)),
     ("test", re.compile(r"\b(test|testing|uji|pengujian)\b", re.IGNORECASE)),
     ("train", re.compile(r"\b(train|training|latih|pelatihan)\b", re.IGNORECASE)),
 )
 
 
-def _qualifier(line: str) -> str:
+def _qualifier(line: str) -> Qualifier:
     for name, pattern in _QUALIFIERS:
         if pattern.search(line):
             return name
@@ -42,7 +44,7 @@ def parse_claims(outputs: tuple[CellOutput, ...]) -> tuple[ClaimRecord, ...]:
                 value, text = claim
                 claims.append(
                     ClaimRecord(cell=out.index, metric="accuracy", value=value, qualifier=_qualifier(line), text=text)
-                )  # type: ignore[arg-type]
+                )
     return tuple(claims)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -301,7 +301,9 @@ class _Collector:
 
     def _fit(self, e, seq, cell):
         v = e.get("validation") or {}
-        mode = v.get("mode") if v.get("mode") in ("data", "split") else "none"
+        mode: Literal["none", "data", "split"] = (
+            "data" if v.get("mode") == "data" else ("split" if v.get("mode") == "split" else "none")
+        )
         history = {
             str(k): tuple(float(x) if x is not None else float("nan") for x in vals)
             for k, vals in (e.get("history") or {}).items()

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..models.evidence import DataRoles, Evidence, Measurement, Rows
+from ..models.evidence import (
+    DataRoles,
+    EvaluateRecord,
+    Evidence,
+    Measurement,
+    MetricCallRecord,
+    PredictRecord,
+    Rows,
+)
 from .lineage import Lineage
 from .model_files import ModelFileError, Predictor, load_predictor
 
@@ -48,7 +56,12 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
     """The saved inputs for ``rows`` and the true labels that go with them."""
     lineage = Lineage(evidence)
     x = None
-    for item in [*evidence.evaluations, *evidence.predictions, *evidence.metric_calls]:
+    calls: list[EvaluateRecord | PredictRecord | MetricCallRecord] = [
+        *evidence.evaluations,
+        *evidence.predictions,
+        *evidence.metric_calls,
+    ]
+    for item in calls:
         item_x = getattr(item, "x", None)
         if item_x is None or not (item_x.id == rows.id or lineage.same_rows(item_x, rows)):
             continue
@@ -65,10 +78,10 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
             )
     if x is None:
         return None
-    y = _labels_from_metric_calls(evidence, rows, lineage) or _labels_from_splits(evidence, rows, lineage)
-    if y is None:
+    found = _labels_from_metric_calls(evidence, rows, lineage) or _labels_from_splits(evidence, rows, lineage)
+    if found is None:
         return None
-    return TestData(x=x, y=y[0], source=y[1])
+    return TestData(x=x, y=found[0], source=found[1])
 
 
 def _labels_from_metric_calls(evidence: Evidence, rows: Rows, lineage: Lineage) -> tuple[np.ndarray, str] | None:
@@ -159,7 +172,7 @@ def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple
         predict = load_predictor(path)
     except ModelFileError as exc:
         return (), str(exc)
-    found = []
+    found: list[Measurement] = []
     problem: str | None = None
     for role, rows in (("test", roles.test), ("validation", roles.validation)):
         if rows is None or (role == "validation" and roles.test_is_validation):

@@ -81,7 +81,7 @@ def analyse_roles(evidence: Evidence) -> DataRoles:
     lineage = Lineage(evidence)
     mid = final_model(evidence, lineage)
     fits = evidence.fits_for(mid) if mid else ()
-    if not fits:
+    if mid is None or not fits:
         return DataRoles(final_mid=mid, total_rows=_total_rows(evidence))
     last_fit = fits[-1]
     train, validation, mode, fraction = _train_and_validation(fits, last_fit)
@@ -130,8 +130,9 @@ def _train_and_validation(fits: tuple[FitRecord, ...], last: FitRecord):
     return train, None, "none", None
 
 
-def _held_out_sets(evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None,
-                   after_seq: int) -> list[Assessment]:
+def _held_out_sets(
+    evidence: Evidence, lineage: Lineage, mid: str, train: Rows | None, after_seq: int
+) -> list[Assessment]:
     """Distinct row sets the final model was assessed on, excluding its training rows.
 
     A call on part of a set already seen (``predict(X_test[:10])`` after ``evaluate(X_test)``)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ..errors import GraderBug
-from ..models.execution import CellRun, ExecutionJob, ExecutionOutcome
+from ..models.execution import CellRun, ExecutionJob, ExecutionOutcome, RunStatus
 from .worker import write_json_atomic
 
 HARD_LIMIT_MARGIN_S = 60.0
@@ -85,23 +85,22 @@ def _worker_failure(code: int, log_path: str) -> str:
     return f"the notebook worker stopped with status {code}" + (f": {tail}" if tail else "")
 
 
-def _made_up(job: ExecutionJob, status: str, reason: str) -> ExecutionOutcome:
+def _made_up(job: ExecutionJob, status: RunStatus, reason: str) -> ExecutionOutcome:
+    """An outcome for a worker that could not write its own: every cell not run."""
     cells: tuple[CellRun, ...] = ()
-    try:
+    with contextlib.suppress(Exception):  # an unreadable notebook just has no cells to list
         import nbformat
 
         from .runner import code_cells
 
         nb = nbformat.read(job.notebook, as_version=4)
         cells = tuple(CellRun(index=i, status="not_run") for i in code_cells(nb))
-    except Exception:
-        pass
     executed = os.path.join(job.out_dir, "executed.ipynb")
     return ExecutionOutcome(
         status=status,
         reason=reason,
         cells=cells,
-        duration_s=0.0,  # type: ignore[arg-type]
+        duration_s=0.0,
         executed_notebook=executed if os.path.exists(executed) else None,
         evidence_dir=job.evidence_dir,
     )

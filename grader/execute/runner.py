@@ -20,7 +20,7 @@ import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from ..models.execution import CellRun, ExecutionJob, ExecutionOutcome
+from ..models.execution import CellRun, CellStatus, ExecutionJob, ExecutionOutcome
 from .client import CappedClient
 
 INTERRUPT_GRACE_S = 5.0
@@ -50,8 +50,10 @@ def code_cells(nb: NotebookNode) -> list[int]:
 
 def probe_install_code(job: ExecutionJob, config_path: str) -> str:
     """The hidden first cell: load the probe."""
-    return (f"# {job.token}\nimport grader.probe as _grader_probe\n"
-            f"_grader_probe.install({config_path!r})\ndel _grader_probe\n")
+    return (
+        f"# {job.token}\nimport grader.probe as _grader_probe\n"
+        f"_grader_probe.install({config_path!r})\ndel _grader_probe\n"
+    )
 
 
 def probe_finish_code(job: ExecutionJob) -> str:
@@ -63,9 +65,15 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
     """Execute ``job.notebook``; always returns an outcome (never raises for student faults)."""
     start = time.monotonic()
     nb = nbformat.read(job.notebook, as_version=4)
-    client = CappedClient(nb, timeout=None, allow_errors=True, kernel_name="python3",
-                          resources={"metadata": {"path": job.workdir}}, iopub_timeout=10,
-                          max_output_bytes=job.max_output_bytes)
+    client = CappedClient(
+        nb,
+        timeout=None,
+        allow_errors=True,
+        kernel_name="python3",
+        resources={"metadata": {"path": job.workdir}},
+        iopub_timeout=10,
+        max_output_bytes=job.max_output_bytes,
+    )
     runs: dict[int, CellRun] = {}
     status, reason = "completed", None
     deadline = start + job.notebook_timeout
@@ -78,9 +86,14 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
                 status, reason = "timeout", f"the whole notebook ran past its {job.notebook_timeout:g} s limit"
                 break
             limit = min(job.cell_timeout, remaining)
-            run, watch = await _run_cell(client, nb.cells[index], index, limit,
-                                         whole_notebook=limit < job.cell_timeout,
-                                         notebook_limit=job.notebook_timeout)
+            run, watch = await _run_cell(
+                client,
+                nb.cells[index],
+                index,
+                limit,
+                whole_notebook=limit < job.cell_timeout,
+                notebook_limit=job.notebook_timeout,
+            )
             runs[index] = run
             if watch.timed_out:
                 status, reason = "timeout", watch.reason
@@ -96,9 +109,14 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
     cells = tuple(runs.get(i, CellRun(index=i, status="not_run")) for i in code_cells(nb))
     executed = os.path.join(job.out_dir, "executed.ipynb")
     nbformat.write(nb, executed)
-    return ExecutionOutcome(status=status, reason=reason, cells=cells,  # type: ignore[arg-type]
-                            duration_s=round(time.monotonic() - start, 3),
-                            executed_notebook=executed, evidence_dir=job.evidence_dir)
+    return ExecutionOutcome(
+        status=status,
+        reason=reason,
+        cells=cells,  # type: ignore[arg-type]
+        duration_s=round(time.monotonic() - start, 3),
+        executed_notebook=executed,
+        evidence_dir=job.evidence_dir,
+    )
 
 
 async def _hidden(client: CappedClient, code: str) -> list[Any]:
@@ -113,12 +131,16 @@ async def _hidden(client: CappedClient, code: str) -> list[Any]:
         del cells[index]
 
 
-async def _run_cell(client: CappedClient, cell: NotebookNode, index: int, limit: float,
-                    whole_notebook: bool, notebook_limit: float) -> tuple[CellRun, _Watch]:
+async def _run_cell(
+    client: CappedClient, cell: NotebookNode, index: int, limit: float, whole_notebook: bool, notebook_limit: float
+) -> tuple[CellRun, _Watch]:
     watch = _Watch()
     loop = asyncio.get_running_loop()
-    what = (f"the whole notebook ran past its {notebook_limit:g} s limit" if whole_notebook
-            else f"cell {index} ran past its {limit:g} s limit")
+    what = (
+        f"the whole notebook ran past its {notebook_limit:g} s limit"
+        if whole_notebook
+        else f"cell {index} ran past its {limit:g} s limit"
+    )
 
     def interrupt() -> None:
         watch.timed_out, watch.reason = True, what
@@ -143,12 +165,11 @@ async def _run_cell(client: CappedClient, cell: NotebookNode, index: int, limit:
         await client.async_execute_cell(cell, index)
     except DeadKernelError:
         watch.cancel()
-        status = "timeout" if watch.timed_out else "not_run"
+        status: CellStatus = "timeout" if watch.timed_out else "not_run"
         error = watch.reason if watch.timed_out else "the kernel died while running this cell"
-        return CellRun(index=index, status=status, error=error,  # type: ignore[arg-type]
-                       seconds=round(time.monotonic() - started, 3)), watch
+        return CellRun(index=index, status=status, error=error, seconds=round(time.monotonic() - started, 3)), watch
     finally:
-        client.on_cell_executed = None
+        client.on_cell_executed = _no_hook
     watch.cancel()
     seconds = round(time.monotonic() - started, 3)
     if watch.timed_out:
@@ -157,6 +178,10 @@ async def _run_cell(client: CappedClient, cell: NotebookNode, index: int, limit:
         error = f"{reply.get('ename', 'Error')}: {reply.get('evalue', '')}".strip()
         return CellRun(index=index, status="error", error=error[:500], seconds=seconds), watch
     return CellRun(index=index, status="ok", seconds=seconds), watch
+
+
+def _no_hook(**_: Any) -> None:
+    """nbclient's default: no hook."""
 
 
 async def _interrupt(client: CappedClient) -> None:

@@ -31,8 +31,7 @@ def exporter_for(fmt: str) -> Exporter:
     except KeyError:
         close = difflib.get_close_matches(fmt.lower(), FORMATS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise ConfigError(f"unknown export format '{fmt}'{hint} "
-                          f"(choose from {', '.join(FORMATS)})") from None
+        raise ConfigError(f"unknown export format '{fmt}'{hint} (choose from {', '.join(FORMATS)})") from None
 
 
 def export_results(results_dir: Path, fmt: str) -> Path:
@@ -41,5 +40,4 @@ def export_results(results_dir: Path, fmt: str) -> Path:
     return exporter(read_results(Path(results_dir)), Path(results_dir))
 
 
-__all__ = ["FORMATS", "export_results", "exporter_for", "gradescope_results", "read_results",
-           "result_from_json"]
+__all__ = ["FORMATS", "export_results", "exporter_for", "gradescope_results", "read_results", "result_from_json"]

@@ -21,11 +21,18 @@ def gradescope_results(result: Result) -> dict[str, Any]:
         "score": round(result.score, 4),
         "execution_time": round(result.duration_s, 3),
         "output": feedback_digest(result),
-        "tests": [{"name": item.title or item.id, "number": item.id,
-                   "score": round(item.points, 4), "max_score": item.max_points,
-                   "status": "passed" if item.passed else "failed",
-                   "output": item.feedback, "visibility": item.visibility}
-                  for item in result.items],
+        "tests": [
+            {
+                "name": item.title or item.id,
+                "number": item.id,
+                "score": round(item.points, 4),
+                "max_score": item.max_points,
+                "status": "passed" if item.passed else "failed",
+                "output": item.feedback,
+                "visibility": item.visibility,
+            }
+            for item in result.items
+        ],
     }
 
 

@@ -33,26 +33,45 @@ def _properties(parent: ET.Element, values: dict[str, str]) -> None:
 def _suite(result: Result) -> ET.Element:
     failures = sum(not i.passed for i in result.items)
     errors = 0 if result.status == "graded" else 1
-    suite = ET.Element("testsuite", name=_xml(student_key(result)),
-                       tests=str(len(result.items) + errors), failures=str(failures),
-                       errors=str(errors), skipped="0", time=f"{result.duration_s:.3f}")
-    _properties(suite, {"submission": result.submission, "student": result.student or "",
-                        "rubric": result.rubric, "status": result.status,
-                        "score": number(result.score), "max_score": number(result.max_score)})
+    suite = ET.Element(
+        "testsuite",
+        name=_xml(student_key(result)),
+        tests=str(len(result.items) + errors),
+        failures=str(failures),
+        errors=str(errors),
+        skipped="0",
+        time=f"{result.duration_s:.3f}",
+    )
+    _properties(
+        suite,
+        {
+            "submission": result.submission,
+            "student": result.student or "",
+            "rubric": result.rubric,
+            "status": result.status,
+            "score": number(result.score),
+            "max_score": number(result.max_score),
+        },
+    )
     if errors:
         # A run that did not complete is an error of the submission as a whole.
         case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric), name="status")
-        ET.SubElement(case, "error", message=_xml(status_line(result)),
-                      type=result.status).text = _xml(result.reason)
+        ET.SubElement(case, "error", message=_xml(status_line(result)), type=result.status).text = _xml(result.reason)
     for item in result.items:
-        case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric),
-                             name=_xml(item.id), time="0")
-        _properties(case, {"title": item.title, "points": number(item.points),
-                           "max_points": number(item.max_points),
-                           "visibility": item.visibility})
+        case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric), name=_xml(item.id), time="0")
+        _properties(
+            case,
+            {
+                "title": item.title,
+                "points": number(item.points),
+                "max_points": number(item.max_points),
+                "visibility": item.visibility,
+            },
+        )
         if not item.passed:
-            failure = ET.SubElement(case, "failure", type=item.check,
-                                    message=_xml(_first_line(item.feedback) or item.title))
+            failure = ET.SubElement(
+                case, "failure", type=item.check, message=_xml(_first_line(item.feedback) or item.title)
+            )
             failure.text = _xml(item.feedback)
     cell_errors = [f"cell {c.index}: {c.error}" for c in result.cells if c.error]
     if cell_errors or result.notes:
@@ -62,10 +81,13 @@ def _suite(result: Result) -> ET.Element:
 
 def write_junit(results: Sequence[Result], results_dir: Path) -> Path:
     """``junit.xml`` with a ``testsuites`` root holding every submission."""
-    root = ET.Element("testsuites", name="grader",
-                      tests=str(sum(len(r.items) + (r.status != "graded") for r in results)),
-                      failures=str(sum(not i.passed for r in results for i in r.items)),
-                      errors=str(sum(r.status != "graded" for r in results)))
+    root = ET.Element(
+        "testsuites",
+        name="grader",
+        tests=str(sum(len(r.items) + (r.status != "graded") for r in results)),
+        failures=str(sum(not i.passed for r in results for i in r.items)),
+        errors=str(sum(r.status != "graded" for r in results)),
+    )
     for result in results:
         root.append(_suite(result))
     ET.indent(root)

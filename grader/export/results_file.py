@@ -21,8 +21,7 @@ def read_results(results_dir: Path) -> list[Result]:
     """Every result in ``results_dir/results.jsonl``, in file order."""
     path = results_dir / RESULTS_FILE
     if not path.is_file():
-        raise ConfigError(f"{path} does not exist: run 'grader grade ... --out {results_dir}' "
-                          "first")
+        raise ConfigError(f"{path} does not exist: run 'grader grade ... --out {results_dir}' first")
     results = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -31,6 +30,5 @@ def read_results(results_dir: Path) -> list[Result]:
             try:
                 results.append(result_from_json(json.loads(line)))
             except (ValueError, KeyError, TypeError) as problem:
-                raise ConfigError(f"{path}:{number}: not a result JSON line ({problem})") \
-                    from problem
+                raise ConfigError(f"{path}:{number}: not a result JSON line ({problem})") from problem
     return results

@@ -38,9 +38,16 @@ def write_grades_csv(results: Sequence[Result], results_dir: Path) -> Path:
     rows = [["student", "submission", "status", "score", "max_score", *item_ids]]
     for result in results:
         points = {i.id: number(i.points) for i in result.items}
-        rows.append([spreadsheet_text(result.student or ""), spreadsheet_text(result.submission),
-                     result.status, number(result.score), number(result.max_score),
-                     *(points.get(item_id, "") for item_id in item_ids)])
+        rows.append(
+            [
+                spreadsheet_text(result.student or ""),
+                spreadsheet_text(result.submission),
+                result.status,
+                number(result.score),
+                number(result.max_score),
+                *(points.get(item_id, "") for item_id in item_ids),
+            ]
+        )
     return write_text_atomic(results_dir / "grades.csv", _csv_text(rows))
 
 
@@ -56,23 +63,22 @@ def canvas_column(rubric: str, assignment_id: int | None) -> str:
     return f"{rubric} ({assignment_id})" if assignment_id is not None else rubric
 
 
-def write_canvas_csv(results: Sequence[Result], results_dir: Path, *,
-                     assignment_id: int | None = None) -> Path:
+def write_canvas_csv(results: Sequence[Result], results_dir: Path, *, assignment_id: int | None = None) -> Path:
     """``canvas.csv``: Canvas gradebook import, one assignment column per rubric.
 
     Without ``assignment_id`` Canvas creates a new assignment named after the rubric with the
     points of the "Points Possible" row; with it, scores go to that existing assignment.
     """
     rubrics = list(dict.fromkeys(r.rubric for r in results))
-    maxima = {rubric: max(r.max_score for r in results if r.rubric == rubric)
-              for rubric in rubrics}
-    rows = [[*CANVAS_FIXED, *(canvas_column(r, assignment_id) for r in rubrics)],
-            [CANVAS_POINTS_ROW, "", "", "", *(number(maxima[r]) for r in rubrics)]]
+    maxima = {rubric: max(r.max_score for r in results if r.rubric == rubric) for rubric in rubrics}
+    rows = [
+        [*CANVAS_FIXED, *(canvas_column(r, assignment_id) for r in rubrics)],
+        [CANVAS_POINTS_ROW, "", "", "", *(number(maxima[r]) for r in rubrics)],
+    ]
     for result in results:
         canvas_id, sis_id = _canvas_ids(result.student)
         scores = [number(result.score) if rubric == result.rubric else "" for rubric in rubrics]
-        rows.append([spreadsheet_text(student_key(result)), canvas_id, spreadsheet_text(sis_id),
-                     "", *scores])
+        rows.append([spreadsheet_text(student_key(result)), canvas_id, spreadsheet_text(sis_id), "", *scores])
     return write_text_atomic(results_dir / "canvas.csv", _csv_text(rows))
 
 
@@ -83,6 +89,7 @@ def write_moodle_csv(results: Sequence[Result], results_dir: Path) -> Path:
     """
     rows = [list(MOODLE_COLUMNS)]
     for result in results:
-        rows.append([spreadsheet_text(student_key(result)), number(result.score),
-                     spreadsheet_text(feedback_digest(result))])
+        rows.append(
+            [spreadsheet_text(student_key(result)), number(result.score), spreadsheet_text(feedback_digest(result))]
+        )
     return write_text_atomic(results_dir / "moodle.csv", _csv_text(rows))

@@ -77,8 +77,13 @@ def _output(session: Session) -> dict[str, Any]:
     def nothing(*_: Any, **__: Any) -> None:
         """Colab's output widgets do nothing here."""
 
-    return {"clear": nothing, "eval_js": nothing, "enable_custom_widget_manager": nothing,
-            "disable_custom_widget_manager": nothing, "no_vertical_scroll": nothing}
+    return {
+        "clear": nothing,
+        "eval_js": nothing,
+        "enable_custom_widget_manager": nothing,
+        "disable_custom_widget_manager": nothing,
+        "no_vertical_scroll": nothing,
+    }
 
 
 def _patches(session: Session) -> dict[str, Any]:
@@ -104,8 +109,7 @@ def _data_table(session: Session) -> dict[str, Any]:
     return {"enable_dataframe_formatter": nothing, "disable_dataframe_formatter": nothing}
 
 
-SUBMODULES = {"drive": _drive, "files": _files, "output": _output, "patches": _patches,
-              "data_table": _data_table}
+SUBMODULES = {"drive": _drive, "files": _files, "output": _output, "patches": _patches, "data_table": _data_table}
 
 
 class ColabLoader(Loader):
@@ -132,8 +136,10 @@ class ColabFinder(MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         if fullname == "google":
-            if any(f is not self and getattr(f, "find_spec", None) and f.find_spec(fullname, path, target)
-                   for f in sys.meta_path):
+            if any(
+                f is not self and getattr(f, "find_spec", None) and f.find_spec(fullname, path, target)
+                for f in sys.meta_path
+            ):
                 return None  # the real namespace package (protobuf lives there)
             return importlib.util.spec_from_loader(fullname, self.loader, is_package=True)
         if fullname == "google.colab":

@@ -20,15 +20,29 @@ from . import colab, hooks_data
 from .importhook import PatchFinder
 from .session import Session
 
-_INSTALLER = r"(?:sudo\s+)?(?:pip3?|conda|mamba|micromamba|apt(?:-get)?|(?:uv\s+)?pip|" \
-             r"(?:python3?|\{sys\.executable\})\s+-m\s+pip)"
+_INSTALLER = (
+    r"(?:sudo\s+)?(?:pip3?|conda|mamba|micromamba|apt(?:-get)?|(?:uv\s+)?pip|"
+    r"(?:python3?|\{sys\.executable\})\s+-m\s+pip)"
+)
 PIP_LINE = re.compile(rf"^\s*[!%]\s*{_INSTALLER}\b.*$", re.MULTILINE)
 DOWNLOAD_LINE = re.compile(r"^(\s*)!\s*(wget|curl)\s+(.*)$")
 _WGET_TARGET = {"-O", "--output-document"}
 _WGET_DIR = {"-P", "--directory-prefix"}
 _CURL_TARGET = {"-o", "--output"}
-_SKIPPED_VALUES = {"-A", "--user-agent", "-H", "--header", "-e", "--tries", "-t", "-T", "--timeout",
-                   "--retry", "-m", "--max-time"}
+_SKIPPED_VALUES = {
+    "-A",
+    "--user-agent",
+    "-H",
+    "--header",
+    "-e",
+    "--tries",
+    "-t",
+    "-T",
+    "--timeout",
+    "--retry",
+    "-m",
+    "--max-time",
+}
 
 
 _session: Session | None = None

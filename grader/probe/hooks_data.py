@@ -27,9 +27,14 @@ from typing import Any
 from .session import Session
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-PANDAS_READERS = {"read_csv": "filepath_or_buffer", "read_table": "filepath_or_buffer",
-                  "read_excel": "io", "read_json": "path_or_buf", "read_parquet": "path",
-                  "read_feather": "path"}
+PANDAS_READERS = {
+    "read_csv": "filepath_or_buffer",
+    "read_table": "filepath_or_buffer",
+    "read_excel": "io",
+    "read_json": "path_or_buf",
+    "read_parquet": "path",
+    "read_feather": "path",
+}
 NUMPY_READERS = {"load": "file", "loadtxt": "fname", "genfromtxt": "fname", "fromfile": "file"}
 KERAS_FILE_UTILS = ("keras.src.utils.file_utils", "keras.utils", "keras._tf_keras.keras.utils")
 
@@ -92,12 +97,15 @@ def _open_factory(session: Session) -> Callable[[Any], Any]:
                 if staged is None:
                     raise
             return original(_serve(session, file, staged), mode, *args, **kwargs)
+
         return open
+
     return factory
 
 
 def _path_argument(session: Session, keyword: str) -> Callable[[Any], Any]:
     """A factory whose wrapper swaps the first (path) argument for the staged file."""
+
     def factory(original: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
@@ -112,7 +120,9 @@ def _path_argument(session: Session, keyword: str) -> Callable[[Any], Any]:
             except Exception as exc:  # serving must never break the read itself
                 session.hook_error(f"serve {keyword}", exc)
             return original(*args, **kwargs)
+
         return wrapper
+
     return factory
 
 
@@ -157,7 +167,9 @@ def _urlopen_factory(session: Session) -> Callable[[Any], Any]:
             if staged is None:
                 return original(url, *args, **kwargs)
             return ServedResponse(getattr(url, "full_url", url), _serve(session, url, staged))
+
         return urlopen
+
     return factory
 
 
@@ -172,7 +184,9 @@ def _urlretrieve_factory(session: Session) -> Callable[[Any], Any]:
                 return source, ServedResponse(url, source).headers
             shutil.copyfile(source, filename)
             return os.fspath(filename), ServedResponse(url, source).headers
+
         return urlretrieve
+
     return factory
 
 
@@ -248,6 +262,7 @@ def patch_requests(session: Session, module: ModuleType) -> None:
             response.status_code, response.url, response.reason = 200, str(url), "OK"
             response.headers["Content-Length"] = str(len(response._content))
             return response
+
         return request
 
     session.wrap(sessions.Session, "request", factory)
@@ -260,11 +275,18 @@ def patch_keras(session: Session, module: ModuleType) -> None:
     def factory(original: Any) -> Any:
         def get_file(fname: Any = None, origin: Any = None, *args: Any, **kwargs: Any) -> Any:
             extract = kwargs.get("extract") or kwargs.get("untar")
-            staged = None if extract else (staged_for(session, origin, only_missing=False)
-                                           or staged_for(session, fname or "", only_missing=False))
+            staged = (
+                None
+                if extract
+                else (
+                    staged_for(session, origin, only_missing=False)
+                    or staged_for(session, fname or "", only_missing=False)
+                )
+            )
             if staged is None:
                 return original(fname, origin, *args, **kwargs)
             return _serve(session, origin or fname, staged)
+
         return get_file
 
     for name in KERAS_FILE_UTILS:
@@ -281,6 +303,11 @@ def patchers(session: Session) -> dict[str, Callable[[ModuleType], None]]:
     def bind(patch: Callable[[Session, ModuleType], None]) -> Callable[[ModuleType], None]:
         return lambda module: patch(session, module)
 
-    return {"pandas": bind(patch_pandas), "numpy": bind(patch_numpy),
-            "urllib.request": bind(patch_urllib), "requests": bind(patch_requests),
-            "keras": bind(patch_keras), "keras._tf_keras.keras": bind(patch_keras)}
+    return {
+        "pandas": bind(patch_pandas),
+        "numpy": bind(patch_numpy),
+        "urllib.request": bind(patch_urllib),
+        "requests": bind(patch_requests),
+        "keras": bind(patch_keras),
+        "keras._tf_keras.keras": bind(patch_keras),
+    }

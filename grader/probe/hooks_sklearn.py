@@ -60,8 +60,9 @@ def patch_estimators(session: Session, _module: ModuleType | None = None) -> Non
     base = sys.modules.get("sklearn.base")
     if base is None:
         return
-    mixins = [getattr(base, name) for name in ("TransformerMixin", "ClassifierMixin", "RegressorMixin")
-              if hasattr(base, name)]
+    mixins = [
+        getattr(base, name) for name in ("TransformerMixin", "ClassifierMixin", "RegressorMixin") if hasattr(base, name)
+    ]
     for cls in [*_subclasses(base.BaseEstimator), *mixins]:
         for name in ESTIMATOR_METHODS:
             if name not in cls.__dict__:

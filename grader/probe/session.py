@@ -47,8 +47,8 @@ class Session:
         mid = f"m{len(self._models) + 1}"
         try:
             ref: Any = weakref.ref(model)
-        except TypeError:
-            ref = lambda m=model: m
+        except TypeError:  # not weak-referenceable: keep it alive instead
+            ref = _Strong(model)
         self._models[key] = (ref, mid)
         return mid
 

@@ -79,18 +79,23 @@ def _item_columns(results: Sequence[Result], lang: str) -> list[ItemColumn]:
     return columns
 
 
-def _row(result: Result, columns: Sequence[ItemColumn], links: Mapping[str, str],
-         words: Mapping[str, str], lang: str) -> StudentRow:
+def _row(
+    result: Result, columns: Sequence[ItemColumn], links: Mapping[str, str], words: Mapping[str, str], lang: str
+) -> StudentRow:
     verdicts = {i.id: ("pass" if i.passed else "fail") for i in result.items}
     link = links.get(result.submission)
     return StudentRow(
-        student=student_name(result, words), submission=result.submission,
-        link=relative_link(link) if link else None, score=format_number(result.score, lang),
+        student=student_name(result, words),
+        submission=result.submission,
+        link=relative_link(link) if link else None,
+        score=format_number(result.score, lang),
         max_score=format_number(result.max_score, lang),
         percent=format_percent(score_fraction(result.score, result.max_score), lang),
-        status=status_text(result.status, words), status_code=result.status,
+        status=status_text(result.status, words),
+        status_code=result.status,
         reason=result.reason or "",
-        marks=tuple(verdicts.get(c.id) for c in columns))
+        marks=tuple(verdicts.get(c.id) for c in columns),
+    )
 
 
 def _stats(results: Sequence[Result], lang: str) -> ScoreStats | None:
@@ -104,16 +109,21 @@ def _stats(results: Sequence[Result], lang: str) -> ScoreStats | None:
     else:
         values = [score_fraction(r.score, r.max_score) for r in results]
         show = partial(format_percent, lang=lang)
-    return ScoreStats(mean=show(statistics.fmean(values)), median=show(statistics.median(values)),
-                      minimum=show(min(values)), maximum=show(max(values)))
+    return ScoreStats(
+        mean=show(statistics.fmean(values)),
+        median=show(statistics.median(values)),
+        minimum=show(min(values)),
+        maximum=show(max(values)),
+    )
 
 
 def _sort_key(result: Result) -> tuple[bool, str, str]:
     return (result.student is None, (result.student or "").casefold(), result.submission)
 
 
-def render_class_html(results: Sequence[Result], *, lang: str = "en",
-                      links: Mapping[str, str] | None = None, title: str | None = None) -> str:
+def render_class_html(
+    results: Sequence[Result], *, lang: str = "en", links: Mapping[str, str] | None = None, title: str | None = None
+) -> str:
     """The class page as a complete HTML document.
 
     ``links`` maps a result's ``submission`` to the relative file name of its own report;
@@ -127,7 +137,13 @@ def render_class_html(results: Sequence[Result], *, lang: str = "en",
     histogram = score_histogram_png(percentages, words)
     rubrics = sorted({r.rubric for r in ordered})
     return render_template(
-        "class.html.j2", lang=lang if lang in ("en", "id") else "en", w=words,
-        title=title or ", ".join(rubrics), rows=rows, columns=columns,
-        stats=_stats(ordered, lang), histogram=png_data_uri(histogram) if histogram else None,
-        count=len(rows))
+        "class.html.j2",
+        lang=lang if lang in ("en", "id") else "en",
+        w=words,
+        title=title or ", ".join(rubrics),
+        rows=rows,
+        columns=columns,
+        stats=_stats(ordered, lang),
+        histogram=png_data_uri(histogram) if histogram else None,
+        count=len(rows),
+    )

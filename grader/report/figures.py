@@ -36,8 +36,7 @@ def _finite(values: Sequence[float | None]) -> list[float]:
     return [float("nan") if v is None or not math.isfinite(v) else float(v) for v in values]
 
 
-def loss_curve_png(history: Mapping[str, Sequence[float]],
-                   words: Mapping[str, str]) -> bytes | None:
+def loss_curve_png(history: Mapping[str, Sequence[float]], words: Mapping[str, str]) -> bytes | None:
     """Training and validation loss per epoch from a fit history; None without a loss series."""
     train = _finite(history.get("loss", ()))
     validation = _finite(history.get("val_loss", ()))
@@ -48,11 +47,15 @@ def loss_curve_png(history: Mapping[str, Sequence[float]],
     # Few epochs draw as a dot or a stub: markers keep them visible.
     marker = "o" if max(len(train), len(validation)) <= 30 else None
     if train:
-        axes.plot(range(1, len(train) + 1), train, marker=marker, color=_TRAIN_COLOUR,
-                  label=words["training_loss"])
+        axes.plot(range(1, len(train) + 1), train, marker=marker, color=_TRAIN_COLOUR, label=words["training_loss"])
     if validation:
-        axes.plot(range(1, len(validation) + 1), validation, marker=marker,
-                  color=_VALIDATION_COLOUR, label=words["validation_loss"])
+        axes.plot(
+            range(1, len(validation) + 1),
+            validation,
+            marker=marker,
+            color=_VALIDATION_COLOUR,
+            label=words["validation_loss"],
+        )
     axes.set_xlabel(words["epoch"])
     axes.set_ylabel(words["loss"])
     axes.grid(alpha=0.3)
@@ -60,8 +63,9 @@ def loss_curve_png(history: Mapping[str, Sequence[float]],
     return _to_png(figure)
 
 
-def confusion_png(confusion: Sequence[Sequence[int]], class_names: Sequence[str],
-                  words: Mapping[str, str]) -> bytes | None:
+def confusion_png(
+    confusion: Sequence[Sequence[int]], class_names: Sequence[str], words: Mapping[str, str]
+) -> bytes | None:
     """A heatmap of a confusion matrix with the count in every cell; None when it is empty."""
     size = len(confusion)
     if size == 0 or any(len(row) != size for row in confusion):
@@ -79,12 +83,16 @@ def confusion_png(confusion: Sequence[Sequence[int]], class_names: Sequence[str]
             count = confusion[row][column]
             # Dark cells get white digits so every count stays legible.
             colour = "white" if peak and count > 0.6 * peak else "black"
-            axes.text(column, row, str(count), ha="center", va="center", color=colour,
-                      fontsize=font)
+            axes.text(column, row, str(count), ha="center", va="center", color=colour, fontsize=font)
     # Long class names ("Suspect Donor") run into each other unless they slant.
     slant = size > 6 or max(len(n) for n in names) > 8
-    axes.set_xticks(range(size), labels=names, rotation=35 if slant else 0,
-                    ha="right" if slant else "center", rotation_mode="anchor")
+    axes.set_xticks(
+        range(size),
+        labels=names,
+        rotation=35 if slant else 0,
+        ha="right" if slant else "center",
+        rotation_mode="anchor",
+    )
     axes.set_yticks(range(size), labels=names)
     axes.set_xlabel(words["predicted_class"])
     axes.set_ylabel(words["true_class"])
@@ -98,8 +106,7 @@ def score_histogram_png(percentages: Sequence[float], words: Mapping[str, str]) 
     figure = Figure(figsize=(6.4, 3.2), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     clipped = [min(100.0, max(0.0, p)) for p in percentages]
-    axes.hist(clipped, bins=[10.0 * i for i in range(11)], color=_TRAIN_COLOUR,
-              edgecolor="white")
+    axes.hist(clipped, bins=[10.0 * i for i in range(11)], color=_TRAIN_COLOUR, edgecolor="white")
     axes.set_xlim(0, 100)
     axes.set_xlabel(words["score_percent"])
     axes.set_ylabel(words["count"])

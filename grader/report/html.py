@@ -23,8 +23,14 @@ from .view import (
 )
 
 
-def render_submission_html(result: Result, evidence: Evidence | None, *, lang: str = "en",
-                           rubric_title: str | None = None, student_view: bool = False) -> str:
+def render_submission_html(
+    result: Result,
+    evidence: Evidence | None,
+    *,
+    lang: str = "en",
+    rubric_title: str | None = None,
+    student_view: bool = False,
+) -> str:
     """The report page for one submission, as a complete HTML document.
 
     ``student_view`` leaves out hidden items and their points (the instructor sees them,
@@ -34,14 +40,23 @@ def render_submission_html(result: Result, evidence: Evidence | None, *, lang: s
     score, maximum = shown_totals(result, student_view)
     fraction = score_fraction(score, maximum)
     return render_template(
-        "submission.html.j2", lang=lang if lang in ("en", "id") else "en", w=words,
-        result=result, student=student_name(result, words),
-        rubric_title=rubric_title or result.rubric, status=status_text(result.status, words),
+        "submission.html.j2",
+        lang=lang if lang in ("en", "id") else "en",
+        w=words,
+        result=result,
+        student=student_name(result, words),
+        rubric_title=rubric_title or result.rubric,
+        status=status_text(result.status, words),
         duration=format_number(result.duration_s, lang, 1),
-        score=format_number(score, lang), max_score=format_number(maximum, lang),
-        percent=format_percent(fraction, lang), bar_width=f"{100 * fraction:.1f}",
+        score=format_number(score, lang),
+        max_score=format_number(maximum, lang),
+        percent=format_percent(fraction, lang),
+        bar_width=f"{100 * fraction:.1f}",
         items=shown_items(result, student_view),
         points=lambda value: format_number(value, lang),
-        problems=cell_problems(result, evidence), not_run=cells_not_run(result, evidence),
+        problems=cell_problems(result, evidence),
+        not_run=cells_not_run(result, evidence),
         partial=evidence is not None and result.status in ("timeout", "kernel_died"),
-        ev=build_evidence_view(evidence, words, lang), notes=notes_for(result, evidence))
+        ev=build_evidence_view(evidence, words, lang),
+        notes=notes_for(result, evidence),
+    )

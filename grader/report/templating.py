@@ -25,8 +25,12 @@ def compact(value: Any) -> str:
 def environment() -> jinja2.Environment:
     """Autoescaping, strict about undefined names (a typo in a template fails its test)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["compact"] = compact
     return env
 

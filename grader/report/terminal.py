@@ -48,15 +48,13 @@ def _header(result: Result, words: Mapping[str, str], lang: str, student_view: b
     return text
 
 
-def _items_table(items: tuple[ItemResult, ...], words: Mapping[str, str], lang: str,
-                 marks: tuple[str, str]) -> Table:
+def _items_table(items: tuple[ItemResult, ...], words: Mapping[str, str], lang: str, marks: tuple[str, str]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
     table.add_column("", no_wrap=True, width=1)
     table.add_column(words["points"], justify="right", no_wrap=True)
     table.add_column(words["rubric_items"], ratio=1, overflow="fold")
     for item in items:
-        mark = Text(marks[0], style="bold green") if item.passed else \
-            Text(marks[1], style="bold red")
+        mark = Text(marks[0], style="bold green") if item.passed else Text(marks[1], style="bold red")
         body = Text(item.title, style="bold")
         if item.visibility == "hidden":
             body.append(f" ({words['hidden']})", style="dim")
@@ -69,8 +67,7 @@ def _items_table(items: tuple[ItemResult, ...], words: Mapping[str, str], lang: 
     return table
 
 
-def print_summary(result: Result, console: Console, *, lang: str = "en",
-                  student_view: bool = True) -> None:
+def print_summary(result: Result, console: Console, *, lang: str = "en", student_view: bool = True) -> None:
     """Print the score, status, one line per shown item and the failed cells to ``console``."""
     words = labels_for(lang)
     marks = _marks(console)
@@ -90,8 +87,7 @@ def print_summary(result: Result, console: Console, *, lang: str = "en",
             line.append(problem.error or words[f"cell_{problem.status}"])
             console.print(line)
         if not_run:
-            console.print(Text(words["cells_not_run"].format(count=not_run.count,
-                                                             first=not_run.first), style="red"))
+            console.print(Text(words["cells_not_run"].format(count=not_run.count, first=not_run.first), style="red"))
     if result.notes:
         console.print()
         console.print(Text(words["notes"], style="bold"))

@@ -102,9 +102,11 @@ def cell_problems(result: Result, evidence: Evidence | None) -> list[CellProblem
     """Cells that raised or timed out, in notebook order, each with its first error line."""
     cells = _cells(result, evidence)
     sources = _sources(evidence)
-    return [CellProblem(index=c.index, status=c.status, error=first_line(c.error),
-                        source=sources.get(c.index, ""))
-            for c in sorted(cells, key=lambda c: c.index) if c.status in ("error", "timeout")]
+    return [
+        CellProblem(index=c.index, status=c.status, error=first_line(c.error), source=sources.get(c.index, ""))
+        for c in sorted(cells, key=lambda c: c.index)
+        if c.status in ("error", "timeout")
+    ]
 
 
 def cells_not_run(result: Result, evidence: Evidence | None) -> NotRun | None:
@@ -123,8 +125,7 @@ def notes_for(result: Result, evidence: Evidence | None) -> list[str]:
         return list(result.notes)
     if evidence is None:
         return []
-    return [note.code + (f" ({_details(note.detail)})" if note.detail else "")
-            for note in evidence.notes]
+    return [note.code + (f" ({_details(note.detail)})" if note.detail else "") for note in evidence.notes]
 
 
 def _details(detail: Mapping[str, object]) -> str:

@@ -135,7 +135,7 @@ def _validate_item(
         model.model_validate(item.params)
     except ValidationError as exc:
         first = dict(exc.errors()[0])
-        loc = ("items", index, "params", *first.get("loc", ()))
+        loc: Location = ("items", index, "params", *tuple(exc.errors()[0].get("loc") or ()))
         line = _line_of(raw, loc)
         field = ".".join(str(p) for p in loc)
         message = first.get("msg", "invalid")

@@ -33,8 +33,22 @@ def sandbox_available() -> tuple[bool, str]:
     bwrap = bwrap_path()
     if bwrap is None:
         return False, "bubblewrap (bwrap) is not installed - install it, or grade with --no-sandbox"
-    probe = [bwrap, *namespace_args(bwrap_options(bwrap)), "--die-with-parent", "--cap-drop", "ALL",
-             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true"]
+    probe = [
+        bwrap,
+        *namespace_args(bwrap_options(bwrap)),
+        "--die-with-parent",
+        "--cap-drop",
+        "ALL",
+        "--ro-bind",
+        "/",
+        "/",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--",
+        "true",
+    ]
     try:
         done = subprocess.run(probe, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -94,8 +108,11 @@ class Sandbox:
         """The limits in force on this machine, one line each, in words."""
         limits = self.limits
         controllers, note = _tree_limits()
-        cpu = (f"CPU time {limits.cpu_s} s per process (RLIMIT_CPU)" if limits.cpu_s is not None else
-               f"CPU time (notebook timeout + 120 s) x {usable_cores()} cores per process (RLIMIT_CPU)")
+        cpu = (
+            f"CPU time {limits.cpu_s} s per process (RLIMIT_CPU)"
+            if limits.cpu_s is not None
+            else f"CPU time (notebook timeout + 120 s) x {usable_cores()} cores per process (RLIMIT_CPU)"
+        )
         lines = [f"memory {limits.memory_mb} MB per process (RLIMIT_AS)"]
         if "memory" in controllers:
             lines.append(f"memory {limits.tree_memory_mb()} MB for all processes together ({note} memory)")
@@ -104,15 +121,19 @@ class Sandbox:
         bwrap = bwrap_path()
         sized = bwrap is not None and "--size" in bwrap_options(bwrap)
         tmp = f"private /tmp of {limits.file_size_mb} MB (tmpfs)" if sized else "private /tmp (tmpfs, size not limited)"
-        lines += [cpu, f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE); {tmp}",
-                  f"open files {limits.open_files} (RLIMIT_NOFILE)"]
+        lines += [
+            cpu,
+            f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE); {tmp}",
+            f"open files {limits.open_files} (RLIMIT_NOFILE)",
+        ]
         if "pids" in controllers:
             lines.append(f"processes {limits.processes}, threads included ({note} pids)")
         elif self._nproc_rlimit(controllers):
             lines.append(f"processes {limits.processes} (RLIMIT_NPROC)")
         else:
             lines.append(f"processes: not limited (running as root and {note})")
-        lines += ["network: none (own network namespace, loopback only)",
-                  "files: system and Python read-only; only this run's workspace writable; "
-                  "private /tmp; no capabilities"]
+        lines += [
+            "network: none (own network namespace, loopback only)",
+            "files: system and Python read-only; only this run's workspace writable; private /tmp; no capabilities",
+        ]
         return lines

@@ -112,7 +112,7 @@ class JobCgroup:
             _write(os.path.join(folder, "cgroup.procs"), str(pid))
 
     def tripped(self) -> str | None:
-        """"memory" or "processes" once a limit was hit (an OOM kill, a refused fork)."""
+        """ "memory" or "processes" once a limit was hit (an OOM kill, a refused fork)."""
         with contextlib.suppress(OSError):
             if "memory" in self.dirs:
                 name = "oom_control" if self.version == 1 else "events"

@@ -21,8 +21,18 @@ from ..models.execution import ExecutionJob
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 PASSED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
 """The grader's environment stays outside (it may hold tokens); only these pass through."""
-MASKED = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/ssh", "/etc/ssl/private",
-          "/etc/sudoers", "/etc/sudoers.d", "/etc/security/opasswd", "/etc/machine-id")
+MASKED = (
+    "/etc/shadow",
+    "/etc/shadow-",
+    "/etc/gshadow",
+    "/etc/gshadow-",
+    "/etc/ssh",
+    "/etc/ssl/private",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+    "/etc/security/opasswd",
+    "/etc/machine-id",
+)
 """Host secrets under /etc: uid 0 inside may read root's 0600 files even without capabilities."""
 COLAB_FOLDER = "/content"
 """Colab's working folder; inside the sandbox a link to the notebook's folder."""
@@ -49,8 +59,16 @@ def namespace_args(known: frozenset[str]) -> list[str]:
     args = ["--unshare-user", "--uid", "0", "--gid", "0"]
     if "--disable-userns" in known:
         args.append("--disable-userns")
-    return [*args, "--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--hostname", "sandbox"]
+    return [
+        *args,
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--hostname",
+        "sandbox",
+    ]
 
 
 def bwrap_path() -> str | None:
@@ -134,8 +152,7 @@ def sandbox_path() -> str:
     return ":".join([os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"])
 
 
-def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int,
-                  env: dict[str, str]) -> list[str]:
+def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env: dict[str, str]) -> list[str]:
     """The full ``bwrap ... -- command`` for one job."""
     bwrap = bwrap_path()
     if bwrap is None:

@@ -59,10 +59,12 @@ def _kill(pids: set[int]) -> None:
 
 def _enter(group: JobCgroup | None, rlimits: list[list[int]]):
     """The child's last steps before exec'ing bubblewrap (async-signal-safe enough)."""
+
     def enter() -> None:
         if group is not None:
             group.join(os.getpid())
         apply_rlimits({which: (soft, hard) for which, soft, hard in rlimits})
+
     return enter
 
 
@@ -101,8 +103,9 @@ def run(spec: dict[str, Any]) -> int:
     stop = _stopper(group)
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
-        process = subprocess.Popen(spec["command"], stdin=subprocess.DEVNULL,
-                                   preexec_fn=_enter(group, spec["rlimits"]))  # single-threaded: safe
+        process = subprocess.Popen(
+            spec["command"], stdin=subprocess.DEVNULL, preexec_fn=_enter(group, spec["rlimits"])
+        )  # single-threaded: safe
         limit = watch(process, group, spec["deadline_s"])
         code = process.returncode
     finally:
@@ -130,10 +133,12 @@ def _record(spec: dict[str, Any], **facts: Any) -> None:
 
 def _stopper(group: JobCgroup | None):
     """On SIGTERM/SIGINT: take the whole run down and leave no cgroup behind."""
+
     def stop(signum: int, frame: object) -> None:
         if group is not None:
             group.remove()
         sys.exit(128 + signum)
+
     return stop
 
 

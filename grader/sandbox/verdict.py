@@ -18,8 +18,10 @@ from ..models.execution import CellRun, ExecutionOutcome
 def limit_reason(limit: str, spec: dict[str, Any]) -> str:
     """The outcome's reason for a limit the supervisor saw tripped."""
     if limit == "memory":
-        return (f"the kernel was killed: it used more than {spec['tree_memory_mb']} MB of memory "
-                "(all of the notebook's processes together)")
+        return (
+            f"the kernel was killed: it used more than {spec['tree_memory_mb']} MB of memory "
+            "(all of the notebook's processes together)"
+        )
     if limit == "processes":
         return f"the kernel was killed: it started more than {spec['processes']} processes or threads"
     if limit == "deadline":
@@ -50,9 +52,14 @@ def _patched(outcome: ExecutionOutcome, limit: str | None, spec: dict[str, Any])
         if cell.status == "not_run" and cell.error and status == "kernel_died" and reason:
             error = reason  # the cell the kernel died in says why (CPU time, memory...)
         cells.append(CellRun(index=cell.index, status=cell.status, error=error, seconds=cell.seconds))
-    return ExecutionOutcome(status=status, reason=reason, cells=tuple(cells),
-                            duration_s=outcome.duration_s, executed_notebook=outcome.executed_notebook,
-                            evidence_dir=outcome.evidence_dir)
+    return ExecutionOutcome(
+        status=status,
+        reason=reason,
+        cells=tuple(cells),
+        duration_s=outcome.duration_s,
+        executed_notebook=outcome.executed_notebook,
+        evidence_dir=outcome.evidence_dir,
+    )
 
 
 def _made_up(spec: dict[str, Any], limit: str) -> ExecutionOutcome:
@@ -69,9 +76,14 @@ def _made_up(spec: dict[str, Any], limit: str) -> ExecutionOutcome:
         pass
     status = "timeout" if limit == "deadline" else "kernel_died"
     executed = os.path.join(spec["out_dir"], "executed.ipynb")
-    return ExecutionOutcome(status=status, reason=limit_reason(limit, spec), cells=cells,  # type: ignore[arg-type]
-                            duration_s=0.0, executed_notebook=executed if os.path.exists(executed) else None,
-                            evidence_dir=spec["evidence_dir"])
+    return ExecutionOutcome(
+        status=status,
+        reason=limit_reason(limit, spec),
+        cells=cells,  # type: ignore[arg-type]
+        duration_s=0.0,
+        executed_notebook=executed if os.path.exists(executed) else None,
+        evidence_dir=spec["evidence_dir"],
+    )
 
 
 def settle_outcome(spec: dict[str, Any], limit: str | None) -> None:
