@@ -20,7 +20,7 @@ import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from ..models.execution import CellRun, CellStatus, ExecutionJob, ExecutionOutcome
+from ..models.execution import CellRun, CellStatus, ExecutionJob, ExecutionOutcome, RunStatus
 from .client import CappedClient
 
 INTERRUPT_GRACE_S = 5.0
@@ -75,7 +75,8 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
         max_output_bytes=job.max_output_bytes,
     )
     runs: dict[int, CellRun] = {}
-    status, reason = "completed", None
+    status: RunStatus = "completed"
+    reason: str | None = None
     deadline = start + job.notebook_timeout
     alive = True
     async with client.async_setup_kernel():
@@ -112,7 +113,7 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
     return ExecutionOutcome(
         status=status,
         reason=reason,
-        cells=cells,  # type: ignore[arg-type]
+        cells=cells,
         duration_s=round(time.monotonic() - start, 3),
         executed_notebook=executed,
         evidence_dir=job.evidence_dir,

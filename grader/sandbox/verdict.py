@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from ..execute.worker import write_json_atomic
-from ..models.execution import CellRun, ExecutionOutcome
+from ..models.execution import CellRun, ExecutionOutcome, RunStatus
 
 
 def limit_reason(limit: str, spec: dict[str, Any]) -> str:
@@ -74,12 +74,12 @@ def _made_up(spec: dict[str, Any], limit: str) -> ExecutionOutcome:
         cells = tuple(CellRun(index=i, status="not_run") for i in code_cells(nb))
     except Exception:  # an unreadable notebook still gets an outcome
         pass
-    status = "timeout" if limit == "deadline" else "kernel_died"
+    status: RunStatus = "timeout" if limit == "deadline" else "kernel_died"
     executed = os.path.join(spec["out_dir"], "executed.ipynb")
     return ExecutionOutcome(
         status=status,
         reason=limit_reason(limit, spec),
-        cells=cells,  # type: ignore[arg-type]
+        cells=cells,
         duration_s=0.0,
         executed_notebook=executed if os.path.exists(executed) else None,
         evidence_dir=spec["evidence_dir"],
