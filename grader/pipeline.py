@@ -127,6 +127,7 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
     }
     if settings.cache is None:
         base = settings.work_root or Path(tempfile.mkdtemp(prefix="grader-run-"))
+        base.mkdir(parents=True, exist_ok=True)
         root = Path(tempfile.mkdtemp(prefix="run-", dir=base))
         run = execute_notebook(submission.path, root, **kwargs)
         return run.outcome, run.workspace

@@ -1,0 +1,32 @@
+"""Grading the same notebook twice gives the same JSON, apart from timings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REFERENCE, SHARED_DATA, sandbox_ok
+
+from grader.commands.setup import rubric_from
+from grader.intake import collect_submissions
+from grader.pipeline import GradeSettings, grade_submission
+
+
+def _without_timings(result: dict) -> dict:
+    result = dict(result)
+    result.pop("duration_s")
+    return result
+
+
+@pytest.mark.notebook
+def test_grading_twice_gives_identical_json(tmp_path):
+    rubric, folder = rubric_from("iris_keras")
+    submission = collect_submissions(REFERENCE / "05_iris_keras.ipynb")[0]
+    outputs = []
+    for attempt in range(2):
+        settings = GradeSettings(rubric=rubric, rubric_dir=folder, cache=None, work_root=tmp_path / f"run{attempt}",
+                                 sandboxed=sandbox_ok(), data_dir=SHARED_DATA if SHARED_DATA.is_dir() else None)
+        result = grade_submission(submission, settings).result
+        outputs.append(json.dumps(_without_timings(result.to_json()), sort_keys=True))
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0])["score"] == 100
