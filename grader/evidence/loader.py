@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Iterator
 from typing import Any, Literal
-
-import numpy as np
 
 from ..models.evidence import (
     EVIDENCE_SCHEMA,
-    AxesRecord,
     CompileRecord,
     EvaluateRecord,
     Evidence,
     ExportRecord,
     FigureRecord,
     FitRecord,
-    GridRecord,
-    LayerRecord,
-    LineRecord,
     MetricCallRecord,
     ModelRecord,
     NoteRecord,
     PredictRecord,
     PrepFitRecord,
-    Rows,
     SaveRecord,
     SearchRecord,
     SplitPart,
@@ -36,138 +26,14 @@ from ..models.evidence import (
 )
 from ..models.execution import ExecutionOutcome
 from .outputs import read_markdown, read_outputs
-
-MAX_EVENT_LINE = 50_000_000
-
-
-def read_events(evidence_dir: str) -> Iterator[dict[str, Any]]:
-    """The probe's events, skipping lines a dying kernel left half-written."""
-    path = os.path.join(evidence_dir, "events.jsonl")
-    if not os.path.exists(path):
-        return
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if len(line) > MAX_EVENT_LINE:
-                continue
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(event, dict) and "kind" in event:
-                yield event
-
-
-class _RowsReader:
-    def __init__(self, evidence_dir: str) -> None:
-        self.dir = os.path.join(evidence_dir, "rows")
-        self.cache: dict[str, Rows] = {}
-
-    def __call__(self, info: Any) -> Rows | None:
-        if not isinstance(info, dict) or "id" not in info:
-            return None
-        rid = str(info["id"])
-        if rid in self.cache:
-            return self.cache[rid]
-        exact = self._load(rid + ".exact.npy")
-        if exact is None:
-            return None
-        shape_fp = self._load(rid + ".shape.npy")
-        rows = Rows(
-            id=rid,
-            n=int(info.get("n", len(exact))),
-            shape=tuple(info.get("shape", [len(exact)])),
-            dtype=str(info.get("dtype", "")),
-            kind="labels" if info.get("kind") == "labels" else "features",
-            exact=exact,
-            shape_fp=shape_fp if shape_fp is not None else exact,
-            labels=self._load(rid + ".labels.npy"),
-            columns=tuple(info["columns"]) if info.get("columns") else None,
-            classes=info.get("classes"),
-        )
-        self.cache[rid] = rows
-        return rows
-
-    def _load(self, name: str) -> np.ndarray | None:
-        path = os.path.join(self.dir, name)
-        try:
-            return np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            return None
-
-
-def _tuple_int(value: Any) -> tuple[int, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, int | float):
-        return (int(value),)
-    try:
-        return tuple(int(v) for v in value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _layer(entry: dict[str, Any]) -> LayerRecord:
-    activation = entry.get("activation")
-    return LayerRecord(
-        type=str(entry.get("type")),
-        name=entry.get("name"),
-        units=entry.get("units"),
-        activation=activation if isinstance(activation, str) else (str(activation) if activation else None),
-        filters=entry.get("filters"),
-        kernel_size=_tuple_int(entry.get("kernel_size")),
-        pool_size=_tuple_int(entry.get("pool_size")),
-        strides=_tuple_int(entry.get("strides")),
-        padding=entry.get("padding"),
-        rate=entry.get("rate"),
-        params=entry.get("params"),
-        output_shape=tuple(entry["output_shape"]) if isinstance(entry.get("output_shape"), list) else None,
-    )
-
-
-def _grid(entry: dict[str, Any]) -> GridRecord:
-    values = entry.get("values")
-    return GridRecord(
-        shape=tuple(entry.get("shape", [])), values=tuple(tuple(row) for row in values) if values is not None else None
-    )
-
-
-def _axes(entry: dict[str, Any]) -> AxesRecord:
-    return AxesRecord(
-        title=str(entry.get("title") or ""),
-        xlabel=str(entry.get("xlabel") or ""),
-        ylabel=str(entry.get("ylabel") or ""),
-        legend=tuple(str(t) for t in entry.get("legend", [])),
-        lines=tuple(
-            LineRecord(label=str(line.get("label") or ""), x=tuple(line.get("x", [])), y=tuple(line.get("y", [])))
-            for line in entry.get("lines", [])
-        ),
-        images=tuple(_grid(g) for g in entry.get("images", [])),
-        meshes=tuple(_grid(g) for g in entry.get("meshes", [])),
-        texts=tuple(str(t) for t in entry.get("texts", [])),
-        xticklabels=tuple(str(t) for t in entry.get("xticklabels", [])),
-        yticklabels=tuple(str(t) for t in entry.get("yticklabels", [])),
-        bars=int(entry.get("bars") or 0),
-    )
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, dict):
-        value = list(value.values())
-    out: list[str] = []
-    for item in value if isinstance(value, list) else [value]:
-        out.extend(_names(item) if isinstance(item, list | dict) else [str(item)])
-    return tuple(out)
+from .parse import RowsReader, axes, layer, names, read_events
 
 
 class _Collector:
     """Turns each event kind into its record."""
 
     def __init__(self, evidence_dir: str) -> None:
-        self.rows = _RowsReader(evidence_dir)
+        self.rows = RowsReader(evidence_dir)
         self.lists: dict[str, list[Any]] = {
             k: []
             for k in (
@@ -274,7 +140,7 @@ class _Collector:
             mid=mid,
             framework="sklearn" if e.get("framework") == "sklearn" else "keras",
             cls=str(e.get("class")),
-            layers=tuple(_layer(x) for x in e.get("layers", []) or []),
+            layers=tuple(layer(x) for x in e.get("layers", []) or []),
             param_count=e.get("param_count"),
             trainable_params=e.get("trainable_params"),
             input_shape=tuple(e["input_shape"]) if isinstance(e.get("input_shape"), list) else None,
@@ -294,8 +160,8 @@ class _Collector:
                 mid=str(e.get("mid")),
                 optimizer=optimizer.get("name"),
                 learning_rate=optimizer.get("learning_rate"),
-                loss=_names(e.get("loss"))[0] if _names(e.get("loss")) else None,
-                metrics=_names(e.get("metrics")),
+                loss=names(e.get("loss"))[0] if names(e.get("loss")) else None,
+                metrics=names(e.get("metrics")),
             )
         )
 
@@ -410,7 +276,7 @@ class _Collector:
                 reason=str(e.get("reason")),
                 suptitle=str(fig.get("suptitle") or ""),
                 legend=tuple(str(t) for t in fig.get("legend", [])),
-                axes=tuple(_axes(a) for a in fig.get("axes", [])),
+                axes=tuple(axes(a) for a in fig.get("axes", [])),
             )
         )
 
