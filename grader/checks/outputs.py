@@ -26,6 +26,16 @@ class OutputParams(Params):
     """Regular expressions that must each match some markdown cell (an explanation)."""
     cell: int | None = None
     """Only look at this cell's output."""
+    source: str | None = None
+    """Only look at the output of cells whose code matches this regular expression
+    (e.g. ``SimpleRNN`` - the cell that compares with Keras)."""
+
+    @field_validator("source")
+    @classmethod
+    def _source_compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            cls._compiles([pattern])
+        return pattern
 
     @field_validator("regex", "markdown")
     @classmethod
@@ -45,7 +55,12 @@ def _squash(text: str) -> str:
 @register("output", OutputParams)
 def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
     """A value or printed output matches (e.g. the shapes (108, 4))."""
-    outputs = [o for o in evidence.outputs if params.cell is None or o.index == params.cell]
+    outputs = [
+        o
+        for o in evidence.outputs
+        if (params.cell is None or o.index == params.cell)
+        and (params.source is None or re.search(params.source, o.source) is not None)
+    ]
     text = _squash("\n".join(o.text for o in outputs))
     missing = [c for c in params.contains if _squash(c) not in text]
     unmatched = [p for p in params.regex if re.search(p, text) is None]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
+from pydantic import Field
+
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
 from .common import canonical_loss, canonical_metric, final_fit, final_model, one_of, snake
@@ -69,6 +71,8 @@ class TrainingParams(Params):
     batch_size: int | None = None
     validation: Literal["required", "optional"] = "optional"
     loss_decreased: bool = True
+    min_drop: float = Field(default=0.0, ge=0.0, lt=1.0)
+    """The lowest later loss must be at least this share below the first (0.1 = 10 % lower)."""
 
 
 def _loss_series(fit: FitRecord) -> tuple[float, ...]:
@@ -104,7 +108,7 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
     if params.loss_decreased:
         if len(loss) < 2:
             problems.append(Message("training.no_history"))
-        elif not min(loss[1:]) < loss[0]:
+        elif not min(loss[1:]) < loss[0] * (1.0 - params.min_drop):
             problems.append(Message("training.loss_not_decreasing", {"first": loss[0], "last": loss[-1]}))
     if problems:
         return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.0, **facts)

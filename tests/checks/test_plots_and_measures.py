@@ -220,3 +220,30 @@ def test_instructor_test_file(tmp_path):
     result = run_check("test", standard(), {"file": str(test_file)})
     assert not result.passed and result.fraction == 0.5
     assert "test set should be 99" in result.messages[0].params["first"]
+
+
+def test_figure_same_figure_and_falling_curves():
+    falling = axes([line("batch", (1.0, 0.5)), line("sgd", (1.0, 0.4)), line("mini-batch", (1.0, 0.3))], title="loss")
+    rising = axes([line("batch", (0.1, 0.5)), line("sgd", (0.1, 0.4)), line("mini-batch", (0.1, 0.3))], title="loss")
+    params = {"min_lines": 3, "words": ["loss", "sgd"], "same_figure": True, "decreasing": True}
+    assert run_check("figure", standard(figures=(figure(falling),)), params).passed
+    result = run_check("figure", standard(figures=(figure(rising),)), params)
+    assert codes(result) == ["figure.too_few_falling_lines"]
+    split_up = (figure(axes([line("a", (1, 0)), line("b", (1, 0)), line("c", (1, 0))])), figure(axes(title="loss sgd")))
+    assert not run_check("figure", standard(figures=split_up), params).passed
+    assert run_check("figure", standard(figures=split_up), {"min_lines": 3, "words": ["loss"]}).passed
+
+
+def test_output_only_in_cells_whose_code_matches():
+    outputs = (CellOutput(index=1, text="range ok: True", images=0, source="print(np.all(h <= 1))"),
+               CellOutput(index=2, text="max diff 3e-07", images=0, source="keras.layers.SimpleRNN(4)"))
+    ev = evidence(outputs=outputs)
+    assert run_check("output", ev, {"regex": [r"e-0[5-9]"], "source": "SimpleRNN"}).passed
+    assert not run_check("output", ev, {"regex": [r"\bTrue\b"], "source": "SimpleRNN"}).passed
+
+
+def test_training_min_drop():
+    flat = fit(x=rows(10), history={"loss": (0.6838, 0.681, 0.6779)})
+    ev = standard(fits=(flat,))
+    assert run_check("training", ev, {}).passed
+    assert not run_check("training", ev, {"min_drop": 0.1}).passed

@@ -6,23 +6,26 @@
 * the result status and a message a student can read (the one-line reason, the error of the
   hostile cell, and the ``runs`` feedback that repeats it);
 * the cells before the hostile one ran, and the cells after it ran too where the kernel lived;
-* nothing outside the run's workspace changed: the repository's reference/, rubrics/,
-  submissions_example/ and grader/, the system folders the notebooks aim at, the test's own
-  folder (a classmate's workspace and an answer-key canary included); the workspace itself holds
-  at most a few MB whatever the notebook printed;
+* nothing outside the run's workspace changed: the repository's reference/, rubrics/, grader/
+  and this folder of examples, the system folders the notebooks aim at, the test's own folder
+  (a classmate's workspace and an answer-key canary included); the workspace itself holds at
+  most a few MB whatever the notebook printed or wrote to its stdout;
 * no process of the run outlives it, and the grader process is unharmed (rlimits, cwd,
   environment, open files, cgroup, signal handlers) and still grades the honest control
   (``honest.ipynb``) fully right after a hostile one (in the ``os_exit`` case);
 * the snoop notebook's output names no reference, rubric or other submission, no canary, and
   none of the grader's own environment variables.
 
-Each run gets its own workspace (no evidence cache), so the snapshots bracket a real run.
+Each example is collected the way ``grader grade submissions_example`` collects it (with the
+files handed in beside it) and gets its own workspace (no evidence cache), so the snapshots
+bracket a real run.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import importlib
 import json
 import os
@@ -38,6 +41,7 @@ import pytest
 
 from grader.commands.setup import rubric_from
 from grader.intake import collect_submissions
+from grader.models.submission import Submission
 from grader.pipeline import Graded, GradeSettings, grade_submission
 from grader.sandbox import sandbox_available
 
@@ -113,18 +117,13 @@ class HostileRun:
 
 
 # -- what the run could have touched --------------------------------------------------------------
-def _tree(folder: Path, skip: Path | None = None) -> dict[str, tuple[int, int]]:
-    """Names, sizes and mtimes under ``folder`` (caches and ``skip`` left out)."""
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    """Names, sizes and mtimes under ``folder`` (tool caches left out)."""
     found: dict[str, tuple[int, int]] = {}
     if not folder.is_dir():
         return found
     for here, dirs, files in os.walk(folder):
-        dirs[:] = [
-            d
-            for d in dirs
-            if d not in ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
-            and (skip is None or Path(here, d) != skip)
-        ]
+        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")]
         for name in dirs + files:
             path = Path(here, name)
             try:
@@ -149,15 +148,17 @@ def _names(folder: str) -> list[str]:
         return []
 
 
-def host_snapshot(test_root: Path, workspace_root: Path | None = None) -> dict[str, object]:
+def host_snapshot(test_root: Path) -> dict[str, object]:
     """Everything outside the run's workspace a hostile notebook aims at."""
     snap: dict[str, object] = {}
     # the repository folders a notebook aims at (not all of it: other tests may write elsewhere)
     for part in ("reference", "rubrics", "submissions_example/hostile", "grader"):
         snap[f"repo/{part}"] = _tree(REPO / part)
-    for folder in ("/", "/etc", "/root", "/usr/lib", str(REPO.parent)):
+    for folder in ("/", "/etc", "/usr/lib"):  # system folders: nothing else writes there during tests
         snap[f"names {folder}"] = _names(folder)
-    snap["test folder"] = _tree(test_root, skip=workspace_root)
+    for path in (REPO.parent / "x", Path("/root/x"), Path("/x")):  # where write_outside aims, besides
+        snap[f"exists {path}"] = path.exists()
+    snap["test folder"] = _tree(test_root)
     return snap
 
 
@@ -191,9 +192,9 @@ def plant_canaries(root: Path, token: str) -> tuple[str, ...]:
     return (key.name, f"classmate-{token}", f"GRADER_HOST_CANARY_{token}")
 
 
-def cell_texts(executed: Path | None) -> list[str]:
+def cell_texts(executed: Path) -> list[str]:
     """Stream output (stdout and stderr) of each code cell of the executed notebook."""
-    if executed is None or not executed.exists():
+    if not executed.exists():
         return []
     nb = nbformat.read(executed, as_version=4)
     return [
@@ -203,20 +204,23 @@ def cell_texts(executed: Path | None) -> list[str]:
     ]
 
 
+@functools.cache
+def collected() -> dict[str, Submission]:
+    """The hostile examples as ``grader grade submissions_example`` (the README's first command)
+    collects them: with the files handed in beside each notebook."""
+    found = collect_submissions(REPO / "submissions_example")
+    return {s.path.name: s for s in found if s.path.parent == HOSTILE}
+
+
 def grade(notebook: Path, root: Path) -> tuple[Graded, float]:
     """Grade ``notebook`` with the hostile rubric, sandboxed, in a fresh workspace under ``root``."""
     rubric, folder = rubric_from(str(RUBRIC))
     settings = GradeSettings(rubric=rubric, rubric_dir=folder, sandboxed=True, cache=None, work_root=root)
-    submission = collect_submissions(notebook)[0]
+    submission = collected()[notebook.name]
     assert submission.problem is None, submission.problem
     start = time.monotonic()
     graded = grade_submission(submission, settings)
     return graded, time.monotonic() - start
-
-
-def _workspace_root(runs: Path, before: set[str]) -> Path | None:
-    new = [p for p in runs.iterdir() if p.name not in before]
-    return new[0] if len(new) == 1 else None
 
 
 def run_example(name: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> HostileRun:
@@ -225,17 +229,14 @@ def run_example(name: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> Hosti
     token = secrets.token_hex(6)
     canaries = plant_canaries(root, token)
     monkeypatch.setenv(canaries[2], token)  # the grader's own environment must stay outside
-    runs = root / "runs"
-    existing = {p.name for p in runs.iterdir()}
-    host_before, grader_before = host_snapshot(root, None), grader_state()
-    graded, seconds = grade(HOSTILE / f"{name}.ipynb", runs)
-    host_after, grader_after = host_snapshot(root, None), grader_state()
-    workspace = graded.workspace.root if graded.workspace else _workspace_root(runs, existing)
-    if workspace is not None:  # the run's own workspace is the one place it may change
-        for snap in (host_before, host_after):
-            snap["test folder"] = _outside(snap["test folder"], workspace)
+    host_before, grader_before = host_snapshot(root), grader_state()
+    graded, seconds = grade(HOSTILE / f"{name}.ipynb", root / "runs")
+    host_after, grader_after = host_snapshot(root), grader_state()
+    assert graded.workspace is not None, graded.result.reason
+    for snap in (host_before, host_after):  # the run's own workspace is the one place it may change
+        snap["test folder"] = _outside(snap["test folder"], graded.workspace.root)
     expected = json.loads((HOSTILE / f"{name}.expected.json").read_text(encoding="utf-8"))
-    executed = graded.workspace.out / "executed.ipynb" if graded.workspace else None
+    executed = graded.workspace.out / "executed.ipynb"
     return HostileRun(
         name=name,
         expected=expected,
@@ -384,16 +385,21 @@ def forbidden_names() -> set[str]:
 def assert_snoop_saw_nothing(run: HostileRun) -> None:
     printed = "\n".join(run.printed)
     assert "files found" in printed, "the snoop cell did not run"
+    problems = []
     seen = sorted(n for n in forbidden_names() if n in printed)
-    assert not seen, f"the snoop notebook found {seen}"
+    if seen:
+        problems.append(f"it found rubric, reference or other submissions' files: {seen[:8]}")
     leaked = [c for c in run.canaries if c in printed]
-    assert not leaked, f"the snoop notebook saw canaries outside its sandbox: {leaked}"
+    if leaked:
+        problems.append(f"it saw canaries planted outside its sandbox: {leaked}")
     shown: set[str] = set()
     for line in printed.splitlines():
         if "environment: [" in line:
             shown.update(ast.literal_eval(line[line.index("[") :]))
     from_host = sorted((shown - SANDBOX_ENV_NAMES) & set(os.environ))
-    assert not from_host, f"the grader's own environment is readable inside the sandbox: {from_host[:10]}"
+    if from_host:
+        problems.append(f"the grader's own environment is readable inside the sandbox: {from_host[:8]}")
+    assert not problems, "the snoop notebook saw too much:\n" + "\n".join(problems)
 
 
 _GRADER_SETS = (  # inside the sandbox, by the grader itself (grader.sandbox.mounts, grader.execute.worker)
