@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -228,11 +227,3 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
     return Graded(result, evidence, workspace)
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write a JSON file via a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)

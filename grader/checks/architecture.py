@@ -87,12 +87,23 @@ def _layer_matches(layer: LayerRecord, spec: LayerSpec) -> bool:
     return all(checks)
 
 
+def _size_text(value: Any) -> str:
+    size = _size(value)
+    return "x".join(str(v) for v in size) if size else ""
+
+
 def _describe(layer: LayerRecord) -> str:
     parts = [layer.type]
     if layer.units is not None:
         parts.append(str(layer.units))
     if layer.filters is not None:
         parts.append(f"{layer.filters} filters")
+    if layer.kernel_size:
+        parts.append(_size_text(layer.kernel_size))
+    if layer.pool_size:
+        parts.append(f"pool {_size_text(layer.pool_size)}")
+    if layer.padding and canonical_layer(layer.type).startswith("conv"):
+        parts.append(f"padding={layer.padding}")
     if layer.activation and canonical_activation(layer.activation) != "linear":
         parts.append(canonical_activation(layer.activation))
     return " ".join(parts)
@@ -102,6 +113,12 @@ def _spec_text(spec: LayerSpec) -> str:
     parts = ["/".join(str(t) for t in one_of(spec.type))] + [
         str(v) for v in (spec.units, spec.filters) if v is not None
     ]
+    if spec.kernel_size is not None:
+        parts.append(_size_text(spec.kernel_size))
+    if spec.pool_size is not None:
+        parts.append(f"pool {_size_text(spec.pool_size)}")
+    if spec.padding:
+        parts.append(f"padding={spec.padding}")
     if spec.activation:
         parts.append(spec.activation)
     return " ".join(parts)

@@ -69,7 +69,8 @@ def final_model(evidence: Evidence) -> ModelRecord | None:
         return evidence.models[mid]
     if evidence.fits:
         return evidence.models.get(evidence.fits[-1].mid)
-    return None
+    # nothing was trained (a crash, a typo): the last model the notebook built
+    return max(evidence.models.values(), key=lambda m: m.seq, default=None)
 
 
 def final_fit(evidence: Evidence) -> FitRecord | None:

@@ -29,9 +29,10 @@ class SplitParams(Params):
 
 def _sizes(evidence: Evidence) -> dict[str, int | None]:
     roles = evidence.roles
+    validation = roles.validation or roles.spare
     return {
         "train": roles.train.n if roles.train else None,
-        "validation": roles.validation.n if roles.validation else None,
+        "validation": validation.n if validation else None,
         "test": roles.test.n if roles.test else None,
     }
 
@@ -51,9 +52,12 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
     if roles.test is None:
         return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), fraction=0.25, **facts)
     problems: list[Message] = []
-    has_validation = roles.validation is not None or (
+    has_validation = (roles.validation or roles.spare) is not None or (
         params.allow_validation_split and roles.validation_mode == "internal"
     )
+    notes = []
+    if roles.validation is None and roles.spare is not None:
+        notes.append(Message("split.validation_unused", {"n": roles.spare.n}))
     if roles.test_is_validation:
         problems.append(Message("split.test_is_validation", {"test": sizes["test"]}))
     elif params.require_validation and not has_validation:
@@ -93,9 +97,10 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
     if params.stratified and not _stratified(evidence):
         problems.append(Message("split.not_stratified"))
     if problems:
-        return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.25, **facts)
+        return CheckResult.fail(*problems, *notes, fraction=0.5 if len(problems) == 1 else 0.25, **facts)
     return CheckResult.ok(
         Message("split.ok", {"train": sizes["train"], "validation": sizes["validation"] or "-", "test": sizes["test"]}),
+        *notes,
         **facts,
     )
 

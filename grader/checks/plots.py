@@ -49,14 +49,11 @@ def _label_text(ax: AxesRecord, line: LineRecord) -> str:
     return " ".join([line.label, ax.ylabel, ax.title])
 
 
-def _matches(
-    figure: FigureRecord, histories: list[tuple[FitRecord, str, tuple[float, ...]]]
-) -> Iterator[tuple[int, str]]:
-    for ax in figure.axes:
-        for line in ax.lines:
-            for fit, key, series in histories:
-                if _close(line, series):
-                    yield fit.seq, key
+def _matches(ax: AxesRecord, histories: list[tuple[FitRecord, str, tuple[float, ...]]]) -> Iterator[tuple[int, str]]:
+    for line in ax.lines:
+        for fit, key, series in histories:
+            if _close(line, series):
+                yield fit.seq, key
 
 
 @register("loss_plot", LossPlotParams)
@@ -66,9 +63,10 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         return CheckResult.fail(Message("loss_plot.no_figure"))
     histories = _histories(evidence)
     best: dict[str, Any] = {"runs": 0, "train_only": False, "accuracy_only": False}
-    for figure in evidence.figures:
+    # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
+    for figure, ax in ((f, a) for f in evidence.figures for a in f.axes):
         found: dict[int, set[str]] = {}
-        for seq, key in _matches(figure, histories):
+        for seq, key in _matches(ax, histories):
             found.setdefault(seq, set()).add(key)
         complete = [
             seq

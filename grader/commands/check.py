@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 from ..errors import SubmissionError
+from ..fileio import write_json_atomic
 from ..intake import collect_submissions
-from ..pipeline import grade_submission, write_json_atomic
+from ..pipeline import grade_submission
 from .setup import cache_from, data_dir_from, rubric_from, sandbox_choice, settings_for
 
 
@@ -49,7 +50,7 @@ def main(
     graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)
     if json_out:
-        write_json_atomic(Path(json_out), graded.result.to_json())
+        write_json_atomic(Path(json_out), graded.result.to_json(), indent=1)
     if html_out:
         html = render_submission_html(
             graded.result, graded.evidence, lang=lang, rubric_title=loaded.title.get(lang), student_view=True

@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..fileio import write_json_atomic
 from ..intake import collect_submissions
 from ..models.submission import Submission
-from ..pipeline import Graded, GradeSettings, grade_submission, write_json_atomic
+from ..pipeline import Graded, GradeSettings, grade_submission
 from ..rubric.locate import rubric_names
 from .setup import cache_from, data_dir_from, rubric_from, sandbox_choice, settings_for
 
@@ -125,14 +126,14 @@ def main(
 
 def write_reports(graded_all: list[tuple[Submission, Graded]], root: Path, out_dir: Path, lang: str) -> None:
     """Per-submission JSON and HTML, ``results.jsonl`` and the class page ``index.html``."""
-    from ..export.atomic import write_text_atomic
+    from ..fileio import write_text_atomic
     from ..report import render_class_html, render_submission_html
 
     links = {}
     lines = []
     for submission, graded in graded_all:
         stem = report_name(submission, root)
-        write_json_atomic(out_dir / f"{stem}.json", graded.result.to_json())
+        write_json_atomic(out_dir / f"{stem}.json", graded.result.to_json(), indent=1)
         html = render_submission_html(graded.result, graded.evidence, lang=lang)
         write_text_atomic(out_dir / f"{stem}.html", html)
         links[graded.result.submission] = f"{stem}.html"

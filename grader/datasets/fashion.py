@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DatasetError
+from ..fileio import write_bytes_atomic
 from .idx import idx_bytes, read_idx_shape
-from .staged import StagedFile, copy_file, write_bytes_atomic
+from .staged import StagedFile, copy_file
 
 FOLDER = "fashion-mnist"
 TRAIN_LABELS, TRAIN_IMAGES = "train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz"

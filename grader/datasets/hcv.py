@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DatasetError
-from .staged import StagedFile, copy_file, find_first, write_bytes_atomic
+from ..fileio import write_bytes_atomic
+from .staged import StagedFile, copy_file, find_first
 
 HCV_NAMES = ("hcvdat0.csv", "HepatitisCdata.csv")
 COLUMNS = ("Category", "Age", "Sex", "ALB", "ALP", "ALT", "AST", "BIL", "CHE", "CHOL", "CREA", "GGT", "PROT")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .staged import StagedFile, write_bytes_atomic
+from ..fileio import write_bytes_atomic
+from .staged import StagedFile
 
 IRIS_NAMES = ("iris.csv", "Iris.csv")
 COLUMNS = ("sepal_length", "sepal_width", "petal_length", "petal_width", "species")

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DatasetError
-from .staged import StagedFile, copy_file, find_first, write_bytes_atomic
+from ..fileio import write_bytes_atomic
+from .staged import StagedFile, copy_file, find_first
 
 MNIST_FILE = "mnist.npz"
 KEYS = ("x_train", "y_train", "x_test", "y_test")

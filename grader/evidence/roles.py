@@ -79,21 +79,43 @@ def final_model(evidence: Evidence, lineage: Lineage) -> str | None:
 def analyse_roles(evidence: Evidence) -> DataRoles:
     """Work out the data roles and the leaks for the final model."""
     lineage = Lineage(evidence)
+    leaves = split_leaves(evidence, lineage)
+    usual_test = conventional_test(leaves)
     mid = final_model(evidence, lineage)
     fits = evidence.fits_for(mid) if mid else ()
     if mid is None or not fits:
-        return DataRoles(final_mid=mid, total_rows=_total_rows(evidence))
+        return _roles_from_splits(evidence, lineage, mid, leaves, usual_test)
     last_fit = fits[-1]
     train, validation, mode, fraction = _train_and_validation(fits, last_fit)
     held_out = _held_out_sets(evidence, lineage, mid, train, last_fit.seq)
     test, test_source = None, None
     if validation is None and len(held_out) >= 2:
         validation, mode = held_out[0].rows, "evaluated"
-    separate = _separate_holdout_exists(evidence, lineage, train, validation)
     distinct = [a for a in held_out if not lineage.same_rows(a.rows, validation)]
-    chosen = distinct[-1] if distinct else (held_out[-1] if held_out and not separate else None)
+    chosen = distinct[-1] if distinct else None
+    if chosen is None and held_out:
+        # judged only on its validation rows: that is the test set used as validation when
+        # those rows are the ones the split set aside as test (or nothing else was set aside)
+        separate = _separate_holdout_exists(evidence, lineage, train, validation)
+        if not separate or (usual_test is not None and lineage.same_rows(validation, usual_test)):
+            chosen = held_out[-1]
     if chosen is not None:
         test, test_source = chosen.rows, chosen.source
+    return _roles(evidence, lineage, leaves, mid, train, validation, mode, fraction, test, test_source)
+
+
+def _roles(
+    evidence: Evidence,
+    lineage: Lineage,
+    leaves: list[Leaf],
+    mid: str | None,
+    train: Rows | None,
+    validation: Rows | None,
+    mode: str,
+    fraction: float | None,
+    test: Rows | None,
+    test_source: str | None,
+) -> DataRoles:
     overlaps = {
         "train_test": lineage.overlap(test, train),
         "train_validation": lineage.overlap(validation, train),
@@ -102,6 +124,8 @@ def analyse_roles(evidence: Evidence) -> DataRoles:
     test_is_validation = bool(
         test is not None and validation is not None and mode == "data" and lineage.same_rows(test, validation)
     )
+    used = [r for r in (train, validation, test) if r is not None]
+    spare = next((leaf.rows for leaf in leaves if all(lineage.overlap(leaf.rows, r) == 0 for r in used)), None)
     return DataRoles(
         final_mid=mid,
         train=train,
@@ -114,7 +138,65 @@ def analyse_roles(evidence: Evidence) -> DataRoles:
         test_is_validation=test_is_validation,
         leaks=tuple(find_leaks(evidence, lineage, test, validation)),
         total_rows=_total_rows(evidence),
+        spare=spare,
     )
+
+
+def _roles_from_splits(
+    evidence: Evidence, lineage: Lineage, mid: str | None, leaves: list[Leaf], usual_test: Rows | None
+) -> DataRoles:
+    """No model was trained: the roles the splits set up (largest part: training)."""
+    if usual_test is None or len(leaves) < 2:
+        return DataRoles(final_mid=mid, total_rows=_total_rows(evidence))
+    others = sorted((leaf.rows for leaf in leaves if leaf.rows is not usual_test), key=lambda r: -r.n)
+    train = others[0]
+    validation = others[1] if len(others) > 1 else None
+    return _roles(
+        evidence,
+        lineage,
+        [],
+        mid,
+        train,
+        validation,
+        "split" if validation else "none",
+        None,
+        usual_test,
+        "the split (no model was trained)",
+    )
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A part of a train_test_split that was not split again."""
+
+    rows: Rows
+    side: str
+    split_rows: int
+    seq: int
+
+
+def split_leaves(evidence: Evidence, lineage: Lineage) -> list[Leaf]:
+    """Feature parts of train_test_split calls that were not split again, in order."""
+    found = []
+    splits = [s for s in evidence.splits if not s.predefined]
+    for split in splits:
+        total = split.inputs[0].n if split.inputs and split.inputs[0] is not None else 0
+        for out in split.outputs:
+            if out.rows is None or out.rows.kind != "features" or out.input != 0:
+                continue
+            later = [s for s in splits if s.seq > split.seq and s.inputs]
+            if not any(lineage.same_rows(s.inputs[0], out.rows) for s in later):
+                found.append(Leaf(rows=out.rows, side=out.part, split_rows=total, seq=split.seq))
+    return found
+
+
+def conventional_test(leaves: list[Leaf]) -> Rows | None:
+    """The part a split set aside as test: a 'test' side that was not split again, from the
+    split of the most rows (``X_tmp, X_test = split(X)`` before ``split(X_tmp)``)."""
+    tests = [leaf for leaf in leaves if leaf.side == "test"]
+    if not tests:
+        return None
+    return min(tests, key=lambda leaf: (-leaf.split_rows, leaf.seq)).rows
 
 
 def _train_and_validation(fits: tuple[FitRecord, ...], last: FitRecord):

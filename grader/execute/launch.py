@@ -1,7 +1,10 @@
-"""Start the worker process for one job (inside the sandbox when one is given) and read its outcome.
+"""Start the worker for one job (inside the sandbox when one is given) and collect its reports.
 
-The worker holds nbclient and the kernel; if it dies or overruns its hard limit the whole
-process group is killed and an outcome is made up here, so the caller always gets one.
+The worker shares its sandbox with the student's kernel, so the launcher trusts nothing it
+finds on disk: it hands the worker a one-time key (``channel``), reads the signed reports
+(each finished cell with its outputs, then the outcome, then - from the sandbox supervisor -
+which limit tripped), and writes ``outcome.json`` and ``executed.ipynb`` itself.  If the
+worker dies, the cells it reported still count and the rest are ``not_run``.
 """
 
 from __future__ import annotations
@@ -9,16 +12,25 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import nbformat
 
 from ..errors import GraderBug
+from ..fileio import write_json_atomic
 from ..models.execution import CellRun, ExecutionJob, ExecutionOutcome, RunStatus
-from .worker import write_json_atomic
+from . import channel
+from .runner import code_cells
 
 HARD_LIMIT_MARGIN_S = 60.0
+READER_GRACE_S = 30.0
 Wrapper = Callable[[list[str], ExecutionJob], list[str]]
 
 
@@ -27,28 +39,63 @@ def worker_command(job_path: str) -> list[str]:
     return [sys.executable, "-m", "grader.execute.worker", job_path]
 
 
+@dataclass
+class Reports:
+    """What arrived on the channel."""
+
+    cells: dict[int, dict[str, Any]] = field(default_factory=dict)
+    outcome: dict[str, Any] | None = None
+    verdict: dict[str, Any] | None = None
+
+    def read(self, stream: Any, key: bytes) -> None:
+        """Collect every authentic message until the stream closes."""
+        for kind, data in channel.messages(stream, key):
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                if kind == "cell":
+                    self.cells[int(data["run"]["index"])] = data
+                elif kind == "outcome":
+                    self.outcome = dict(data)
+                elif kind == "sandbox":
+                    self.verdict = dict(data)
+
+
 def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] | None = None) -> ExecutionOutcome:
     """Run ``job`` in a child process (wrapped by ``wrap``, e.g. the sandbox) and return its outcome."""
     os.makedirs(job.out_dir, exist_ok=True)
+    source = nbformat.read(job.notebook, as_version=4)  # before the student's code can touch it
     job_path = os.path.join(job.out_dir, "job.json")
     write_json_atomic(job_path, job.to_json())
     command: Sequence[str] = worker_command(job_path)
     if wrap is not None:
         command = wrap(list(command), job)
-    log_path = os.path.join(job.out_dir, "worker.log")
+    key = secrets.token_bytes(channel.KEY_BYTES)
+    key_read, key_write = os.pipe()
+    os.write(key_write, key)
+    os.close(key_write)
+    child_env = dict(env if env is not None else os.environ)
+    child_env[channel.KEY_FD_ENV] = str(key_read)
+    if wrap is not None:
+        child_env[channel.SUPERVISOR_KEY_ENV] = key.hex()
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
-    with open(log_path, "wb") as log:
+    reports = Reports()
+    with open(os.path.join(job.out_dir, "launch.log"), "wb") as log:
         try:
             process = subprocess.Popen(
                 list(command),
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                stdout=subprocess.PIPE,
+                stderr=log,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                env=env if env is not None else os.environ.copy(),
+                env=child_env,
+                pass_fds=(key_read,),
             )
         except OSError as exc:
             raise GraderBug(f"cannot start the notebook worker: {exc}") from None
+        finally:
+            os.close(key_read)
+        reader = threading.Thread(target=reports.read, args=(process.stdout, key), daemon=True)
+        reader.start()
+        code: int | None
         try:
             code = process.wait(timeout=hard_limit)
         except KeyboardInterrupt:
@@ -58,12 +105,78 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
             raise
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            return _made_up(job, "timeout", f"the run passed its hard limit of {hard_limit:g} s and was killed")
-    outcome_path = os.path.join(job.out_dir, "outcome.json")
-    if os.path.exists(outcome_path):
-        with open(outcome_path, encoding="utf-8") as handle:
-            return ExecutionOutcome.from_json(json.load(handle))
-    return _made_up(job, "error", _worker_failure(code, log_path))
+            code = None
+        reader.join(READER_GRACE_S)
+    outcome = settle(job, source, reports, code, hard_limit)
+    write_json_atomic(os.path.join(job.out_dir, "outcome.json"), outcome.to_json())
+    return outcome
+
+
+def settle(
+    job: ExecutionJob, source: nbformat.NotebookNode, reports: Reports, code: int | None, hard_limit: float
+) -> ExecutionOutcome:
+    """The outcome from what was reported; the executed notebook rebuilt from the reported cells."""
+    executed = os.path.join(job.out_dir, "executed.ipynb")
+    for index, report in reports.cells.items():
+        if 0 <= index < len(source.cells) and source.cells[index].cell_type == "code":
+            source.cells[index]["outputs"] = [nbformat.from_dict(o) for o in report.get("outputs") or []]
+            source.cells[index]["execution_count"] = report.get("execution_count")
+    nbformat.write(source, executed)
+    if reports.outcome is not None:
+        outcome = ExecutionOutcome.from_json(reports.outcome)
+        outcome = _at(outcome, executed, job.evidence_dir)
+    elif code is None:
+        outcome = _from_progress(
+            job,
+            source,
+            reports,
+            "timeout",
+            f"the run passed its hard limit of {hard_limit:g} s and was killed",
+            executed,
+        )
+    else:
+        outcome = _from_progress(job, source, reports, "kernel_died", _worker_failure(code), executed)
+    if reports.verdict is not None:
+        from ..sandbox.verdict import apply_verdict  # only sandboxed runs send a verdict
+
+        outcome = apply_verdict(outcome, reports.verdict)
+    return outcome
+
+
+def _at(outcome: ExecutionOutcome, executed: str, evidence_dir: str) -> ExecutionOutcome:
+    return ExecutionOutcome(
+        status=outcome.status,
+        reason=outcome.reason,
+        cells=outcome.cells,
+        duration_s=outcome.duration_s,
+        executed_notebook=executed,
+        evidence_dir=evidence_dir,
+    )
+
+
+def _from_progress(
+    job: ExecutionJob, source: nbformat.NotebookNode, reports: Reports, status: RunStatus, reason: str, executed: str
+) -> ExecutionOutcome:
+    """An outcome for a worker that never reported one: reported cells as they were, the rest not run."""
+    cells = []
+    stopped = False
+    for index in code_cells(source):
+        report = reports.cells.get(index)
+        if report is not None:
+            run = report["run"]
+            cells.append(CellRun(index=index, status=run["status"], error=run.get("error"), seconds=run.get("seconds")))
+        else:
+            cells.append(CellRun(index=index, status="not_run", error=None if stopped else reason))
+            stopped = True
+    duration = sum(c.seconds or 0.0 for c in cells)
+    return ExecutionOutcome(
+        status=status,
+        reason=reason,
+        cells=tuple(cells),
+        duration_s=round(duration, 3),
+        executed_notebook=executed,
+        evidence_dir=job.evidence_dir,
+    )
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -72,35 +185,23 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def _worker_failure(code: int, log_path: str) -> str:
-    tail = ""
-    try:
-        with open(log_path, encoding="utf-8", errors="replace") as handle:
-            lines = [ln.strip() for ln in handle.read()[-4000:].splitlines() if ln.strip()]
-        tail = lines[-1][:200] if lines else ""
-    except OSError:
-        pass
+def _worker_failure(code: int) -> str:
     if code < 0:
-        return f"the notebook worker was killed by signal {signal.Signals(-code).name}" + (f" ({tail})" if tail else "")
-    return f"the notebook worker stopped with status {code}" + (f": {tail}" if tail else "")
-
-
-def _made_up(job: ExecutionJob, status: RunStatus, reason: str) -> ExecutionOutcome:
-    """An outcome for a worker that could not write its own: every cell not run."""
-    cells: tuple[CellRun, ...] = ()
-    with contextlib.suppress(Exception):  # an unreadable notebook just has no cells to list
-        import nbformat
-
-        from .runner import code_cells
-
-        nb = nbformat.read(job.notebook, as_version=4)
-        cells = tuple(CellRun(index=i, status="not_run") for i in code_cells(nb))
-    executed = os.path.join(job.out_dir, "executed.ipynb")
-    return ExecutionOutcome(
-        status=status,
-        reason=reason,
-        cells=cells,
-        duration_s=0.0,
-        executed_notebook=executed if os.path.exists(executed) else None,
-        evidence_dir=job.evidence_dir,
+        return (
+            f"the grader's notebook runner was stopped by signal {signal.Signals(-code).name} "
+            "(did the notebook kill its parent process?)"
+        )
+    return (
+        f"the grader's notebook runner stopped with status {code} before finishing "
+        "(did the notebook kill or disturb its parent process?)"
     )
+
+
+def read_outcome(out_dir: str) -> ExecutionOutcome | None:
+    """The outcome the launcher wrote for a finished run, if any."""
+    path = os.path.join(out_dir, "outcome.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return ExecutionOutcome.from_json(json.load(handle))
+    except (OSError, ValueError, KeyError):
+        return None

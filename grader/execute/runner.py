@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,8 +62,11 @@ def probe_finish_code(job: ExecutionJob) -> str:
     return f"# {job.token}\nimport grader.probe as _grader_probe\n_grader_probe.finish()\n"
 
 
-async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
-    """Execute ``job.notebook``; always returns an outcome (never raises for student faults)."""
+async def run_notebook(
+    job: ExecutionJob, config_path: str, on_cell: Callable[[CellRun, NotebookNode], None] | None = None
+) -> tuple[ExecutionOutcome, NotebookNode]:
+    """Execute ``job.notebook``; returns the outcome and the executed notebook (never raises for
+    student faults).  ``on_cell`` hears about each cell as soon as it is done."""
     start = time.monotonic()
     nb = nbformat.read(job.notebook, as_version=4)
     client = CappedClient(
@@ -96,6 +100,8 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
                 notebook_limit=job.notebook_timeout,
             )
             runs[index] = run
+            if on_cell is not None:
+                on_cell(run, nb.cells[index])
             if watch.timed_out:
                 status, reason = "timeout", watch.reason
             if run.status == "not_run" or watch.killed:
@@ -108,9 +114,8 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
             with contextlib.suppress(TimeoutError, DeadKernelError):
                 await asyncio.wait_for(_hidden(client, probe_finish_code(job)), HIDDEN_TIMEOUT_S)
     cells = tuple(runs.get(i, CellRun(index=i, status="not_run")) for i in code_cells(nb))
-    executed = os.path.join(job.out_dir, "executed.ipynb")
-    nbformat.write(nb, executed)
-    return ExecutionOutcome(
+    executed = os.path.join(job.out_dir, "executed.ipynb")  # written by the launcher, outside
+    outcome = ExecutionOutcome(
         status=status,
         reason=reason,
         cells=cells,
@@ -118,6 +123,7 @@ async def run_notebook(job: ExecutionJob, config_path: str) -> ExecutionOutcome:
         executed_notebook=executed,
         evidence_dir=job.evidence_dir,
     )
+    return outcome, nb
 
 
 async def _hidden(client: CappedClient, code: str) -> list[Any]:

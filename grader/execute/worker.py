@@ -1,8 +1,9 @@
 """The process that runs one notebook: ``python -m grader.execute.worker JOB.json``.
 
-It is what the sandbox wraps: nbclient and the kernel live together inside it.  It writes
-``outcome.json`` (atomically) and ``executed.ipynb`` into the job's out_dir and exits 0
-whenever it could judge the notebook, whatever the notebook did.
+It is what the sandbox wraps: nbclient and the kernel live together inside it.  Its reports
+(each finished cell, the executed notebook, the outcome) go home as signed lines on its
+private copy of stdout (see ``channel``); everything else it or the kernel prints goes to a
+capped log in the evidence folder.  It exits 0 whenever it could judge the notebook.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ import asyncio
 import json
 import os
 import sys
+import threading
+from dataclasses import asdict
 
 import nbformat
 
-from ..models.execution import ExecutionJob, ExecutionOutcome
+from ..fileio import write_json_atomic
+from ..models.execution import CellRun, ExecutionJob
+from . import channel
 from .runner import code_cells, run_notebook
 
 KERNEL_ENV = {
@@ -27,14 +32,8 @@ KERNEL_ENV = {
     "PYTHONWARNINGS": "ignore",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
-
-
-def write_json_atomic(path: str, data: object) -> None:
-    """Write JSON via a temporary file and ``os.replace`` so readers never see half a file."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    os.replace(tmp, path)
+LOG_NAME = "worker.log"
+MAX_LOG_BYTES = 1_000_000
 
 
 def prepare(job: ExecutionJob) -> str:
@@ -53,18 +52,58 @@ def prepare(job: ExecutionJob) -> str:
     return path
 
 
+def divert_output(log_path: str, limit: int = MAX_LOG_BYTES) -> None:
+    """Point fds 1 and 2 (inherited by the kernel) at a log that keeps ``limit`` bytes.
+
+    Output written below Python (``os.system``, subprocesses) reaches the kernel's fd 1; a
+    thread copies it into the log and throws the rest away, so 100 MB of it never hits the disk.
+    """
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 1)
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    def copy() -> None:
+        kept = 0
+        with open(log_path, "ab") as log:
+            while chunk := os.read(read_end, 65536):
+                if kept < limit:
+                    part = chunk[: limit - kept]
+                    log.write(part)
+                    log.flush()
+                    kept += len(part)
+
+    threading.Thread(target=copy, name="grader-log", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the job named on the command line."""
+    """Run the job named on the command line and report over the signed channel."""
     args = sys.argv[1:] if argv is None else argv
     with open(args[0], encoding="utf-8") as handle:
         job = ExecutionJob.from_json(json.load(handle))
-    os.makedirs(job.out_dir, exist_ok=True)
+    key_fd = os.environ.pop(channel.KEY_FD_ENV, None)
+    os.environ.pop(channel.SUPERVISOR_KEY_ENV, None)
+    if key_fd is None:
+        print("grader worker: started without a report channel", file=sys.stderr)
+        return 2
+    key = channel.read_key(int(key_fd))
+    channel.make_undumpable()
+    sender = channel.Sender(os.dup(1), key)  # the private copy: not inherited by the kernel
+    os.makedirs(job.evidence_dir, exist_ok=True)
+    divert_output(os.path.join(job.evidence_dir, LOG_NAME))
     os.environ.update(KERNEL_ENV)
     os.environ.update(job.kernel_env)
     os.chdir(job.workdir)
     config_path = prepare(job)
-    outcome: ExecutionOutcome = asyncio.run(run_notebook(job, config_path))
-    write_json_atomic(os.path.join(job.out_dir, "outcome.json"), outcome.to_json())
+
+    def report_cell(run: CellRun, cell: nbformat.NotebookNode) -> None:
+        sender.send(
+            "cell",
+            {"run": asdict(run), "outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")},
+        )
+
+    outcome, _ = asyncio.run(run_notebook(job, config_path, on_cell=report_cell))
+    sender.send("outcome", outcome.to_json())
     return 0
 
 

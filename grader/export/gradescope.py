@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..fileio import write_text_atomic
 from ..models.results import Result
-from .atomic import write_text_atomic
 from .summary import feedback_digest, file_stem, student_key
 
 GRADESCOPE_DIR = "gradescope"

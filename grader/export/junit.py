@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..fileio import write_text_atomic
 from ..models.results import Result
-from .atomic import write_text_atomic
 from .summary import number, status_line, student_key
 
 JUNIT_FILE = "junit.xml"

@@ -7,8 +7,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..fileio import write_text_atomic
 from ..models.results import Result
-from .atomic import write_text_atomic
 from .summary import feedback_digest, number, spreadsheet_text, student_key
 
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "Section")

@@ -128,13 +128,22 @@ def collect_submissions(given: Path) -> list[Submission]:
     return found
 
 
+GRADER_FILES = ("rubric.yaml", "rubric.yml")
+"""Instructor files that must never travel into a student's workspace."""
+
+
 def _siblings(notebook: Path, root: Path) -> tuple[Path, ...]:
-    """Data files handed in next to a notebook in its own folder (not other students' notebooks)."""
+    """Data files handed in with a notebook: only when its folder is its own (the folder holds no
+    other notebook), and never rubrics or expected results."""
     folder = notebook.parent
-    if folder == root and len(list(root.glob("*.ipynb"))) > 1:
-        return ()  # a flat folder of many students: nothing beside a notebook is its own
+    if len(list(folder.glob("*.ipynb"))) > 1:
+        return ()  # a folder shared by several submissions: nothing beside a notebook is its own
     return tuple(
         p
         for p in sorted(folder.iterdir())
-        if p.is_file() and p.suffix.lower() not in (".ipynb",) and not p.name.startswith(".")
+        if p.is_file()
+        and p.suffix.lower() != ".ipynb"
+        and not p.name.startswith(".")
+        and p.name not in GRADER_FILES
+        and not p.name.endswith(".expected.json")
     )

@@ -145,6 +145,8 @@ class DataRoles:
     """Preprocessing fits that saw validation or test rows, described in words."""
     total_rows: int | None = None
     """Rows in the data before any split (when a split was seen)."""
+    spare: Rows | None = None
+    """A part the splits set aside that was never used (e.g. a validation set nobody evaluated on)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,6 +40,10 @@ def patch_keras(session: Session, keras: ModuleType) -> None:
         except Exception as exc:
             session.hook_error("keras.set_random_seed", exc)
     model_cls = keras.Model
+    for owner in (model_cls, sys.modules.get("keras.src.models.functional")):
+        target = getattr(owner, "Functional", owner) if owner is not model_cls else owner
+        if isinstance(target, type) and "__init__" in target.__dict__:
+            session.wrap(target, "__init__", _note_construction(session))
     session.wrap(model_cls, "compile", recording(session, _record_compile(session)))
     session.wrap(model_cls, "fit", recording(session, _record_fit(session)))
     session.wrap(model_cls, "evaluate", recording(session, _record_evaluate(session)))
@@ -151,6 +155,32 @@ def model_info(session: Session, model: Any) -> dict[str, Any]:
     with contextlib.suppress(Exception):
         info["input_shape"] = list(model.inputs[0].shape)
     return info
+
+
+def _note_construction(session: Session):
+    def factory(original):
+        def __init__(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            try:
+                session.remember_constructed(self)
+            except Exception as exc:
+                session.hook_error("Model.__init__", exc)
+
+        return __init__
+
+    return factory
+
+
+def describe_unfitted(session: Session) -> None:
+    """At the end: describe models that were built but never trained (a crashed fit, a typo)."""
+    for model, cell in session.unfitted_models():
+        if not getattr(model, "built", False):
+            continue
+        previous, session.recorder.cell = session.recorder.cell, cell
+        try:
+            session.recorder.emit("model", fitted=False, **model_info(session, model))
+        finally:
+            session.recorder.cell = previous
 
 
 def _record_compile(session: Session):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import threading
@@ -25,6 +26,7 @@ class Session:
         self._models: dict[int, tuple[weakref.ref[Any] | Callable[[], Any], str]] = {}
         self._strong: list[Any] = []  # the latest fitted models, kept for export
         self._fitted_order: list[str] = []
+        self._constructed: list[tuple[Any, int]] = []  # (weak ref, cell) of every Keras model built
 
     # -- re-entrancy: a library calling itself (fit -> evaluate) is one event -----------------
     @property
@@ -58,6 +60,23 @@ class Session:
         self._strong = [m for m in self._strong if m is not model] + [model]
         self._strong = self._strong[-MAX_EXPORTED_MODELS:]
         self._fitted_order = [m for m in self._fitted_order if m != mid] + [mid]
+
+    def remember_constructed(self, model: Any) -> None:
+        """Note a model when it is created, so one that is never trained is still described."""
+        with contextlib.suppress(TypeError):  # not weak-referenceable: not a Keras model
+            self._constructed.append((weakref.ref(model), self.recorder.cell))
+
+    def unfitted_models(self) -> list[tuple[Any, int]]:
+        """(model, cell it was created in) of live models that were never fitted, oldest first."""
+        found, seen = [], set()
+        for ref, cell in self._constructed:
+            model = ref()
+            if model is None or id(model) in seen:
+                continue
+            seen.add(id(model))
+            if self.model_id(model) not in self._fitted_order:
+                found.append((model, cell))
+        return found
 
     def fitted_models(self) -> list[tuple[str, Any]]:
         """(id, model) of the models kept for export, oldest first."""

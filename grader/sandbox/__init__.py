@@ -16,7 +16,7 @@ import sys
 
 from ..errors import SandboxUnavailable
 from ..execute.launch import HARD_LIMIT_MARGIN_S
-from ..execute.worker import write_json_atomic
+from ..fileio import write_json_atomic
 from ..models.execution import ExecutionJob
 from .cgroups import cgroup_support
 from .limits import LIMITS_ENV, SandboxLimits, rlimits, usable_cores

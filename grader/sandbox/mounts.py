@@ -132,12 +132,22 @@ def _same_path(flag: str, path: str) -> list[str]:
 
 
 def _job_dirs(job: ExecutionJob) -> list[str]:
-    """The writable folders of this job: work (the notebook's cwd), evidence, out, home."""
-    folders = [job.workdir, job.evidence_dir, job.out_dir]
+    """The writable folders of this job: work (the notebook's cwd), evidence, home.
+
+    ``out`` (job file, the grader's own reports) is only readable: the executor's reports
+    travel over the signed channel and the launcher writes them outside the sandbox.
+    """
+    folders = [job.workdir, job.evidence_dir]
     home = job.kernel_env.get("HOME")
     if home:
         folders.append(home)
     return folders
+
+
+def _workspace_root(job: ExecutionJob) -> str | None:
+    """The folder holding work/, evidence/, out/ and home/, when they share one."""
+    parents = {os.path.dirname(os.path.abspath(p)) for p in (*_job_dirs(job), job.out_dir)}
+    return parents.pop() if len(parents) == 1 else None
 
 
 def _dataset_files(job: ExecutionJob, writable: list[str]) -> list[str]:
@@ -170,6 +180,10 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env:
         args += ["--tmpfs", folder, "--remount-ro", folder]
     for path in _dataset_files(job, writable):
         args += _same_path("--ro-bind", path)
+    root = _workspace_root(job)
+    if root is not None:  # "../x" from the notebook's folder fails wherever the workspace lives
+        args += _same_path("--ro-bind", root)
+    args += _same_path("--ro-bind", job.out_dir)
     for folder in writable:  # after /tmp: a workspace under /tmp must win over the tmpfs
         args += _same_path("--bind", folder)
     if os.path.abspath(job.workdir) != COLAB_FOLDER:

@@ -17,10 +17,10 @@ import sys
 import time
 from typing import Any
 
-from ..execute.worker import write_json_atomic
+from ..execute import channel
+from ..fileio import write_json_atomic
 from .cgroups import JobCgroup, create_job_cgroup
 from .limits import apply_rlimits
-from .verdict import settle_outcome
 
 POLL_S = 0.1
 RUN_FILE = "sandbox-run.json"
@@ -91,8 +91,19 @@ def watch(process: subprocess.Popen[bytes], group: JobCgroup | None, deadline_s:
             _kill(student_processes(group.pids(), process.pid))
 
 
+VERDICT_FIELDS = ("tree_memory_mb", "processes", "memory_mb", "file_size_mb", "open_files", "deadline_s")
+
+
+def _with_channel(command: list[str], fd: int) -> list[str]:
+    """Tell the worker inside which file descriptor carries its key."""
+    cut = command.index("--")
+    return [*command[:cut], "--setenv", channel.KEY_FD_ENV, str(fd), *command[cut:]]
+
+
 def run(spec: dict[str, Any]) -> int:
     """Run the sandboxed command described by ``spec``; return its exit status."""
+    key = bytes.fromhex(os.environ.pop(channel.SUPERVISOR_KEY_ENV, ""))
+    key_fd = int(os.environ.pop(channel.KEY_FD_ENV, "-1"))
     group = None
     if spec.get("cgroup"):
         try:
@@ -103,9 +114,17 @@ def run(spec: dict[str, Any]) -> int:
     stop = _stopper(group)
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
+        # an empty environment: bubblewrap's own process (pid 1 inside) must not carry the
+        # grader's variables, which the notebook could read from /proc/1/environ
         process = subprocess.Popen(
-            spec["command"], stdin=subprocess.DEVNULL, preexec_fn=_enter(group, spec["rlimits"])
+            _with_channel(spec["command"], key_fd),
+            stdin=subprocess.DEVNULL,
+            env={},
+            pass_fds=(key_fd,) if key_fd >= 0 else (),
+            preexec_fn=_enter(group, spec["rlimits"]),
         )  # single-threaded: safe
+        if key_fd >= 0:
+            os.close(key_fd)
         limit = watch(process, group, spec["deadline_s"])
         code = process.returncode
     finally:
@@ -115,7 +134,9 @@ def run(spec: dict[str, Any]) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     _record(spec, tripped=limit, exit_status=code, peak_memory_mb=peak and round(peak / 2**20))
-    settle_outcome(spec, limit)
+    if key:
+        verdict = {"limit": limit, **{name: spec[name] for name in VERDICT_FIELDS}}
+        channel.Sender(sys.stdout.fileno(), key).send("sandbox", verdict)
     return code if code is not None and code >= 0 else 128 - (code or 0)
 
 

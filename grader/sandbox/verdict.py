@@ -1,18 +1,15 @@
 """Say which limit stopped a run, in words a student understands, in the run's outcome.
 
 The executor inside the sandbox only sees its kernel die of SIGKILL; the supervisor outside
-knows whether the cgroup's memory or process limit did it.  It rewrites ``outcome.json``
-(or writes one, if the executor itself was killed) before the launcher reads it.
+knows whether the cgroup's memory or process limit did it.  It sends that verdict (signed)
+to the launcher, which applies it here to the outcome the executor reported.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
 
-from ..execute.worker import write_json_atomic
-from ..models.execution import CellRun, ExecutionOutcome, RunStatus
+from ..models.execution import CellRun, ExecutionOutcome
 
 
 def limit_reason(limit: str, spec: dict[str, Any]) -> str:
@@ -62,39 +59,20 @@ def _patched(outcome: ExecutionOutcome, limit: str | None, spec: dict[str, Any])
     )
 
 
-def _made_up(spec: dict[str, Any], limit: str) -> ExecutionOutcome:
-    """An outcome for a run whose executor was killed before it could write one."""
-    cells: tuple[CellRun, ...] = ()
-    try:
-        import nbformat
-
-        from ..execute.runner import code_cells
-
-        nb = nbformat.read(spec["notebook"], as_version=4)
-        cells = tuple(CellRun(index=i, status="not_run") for i in code_cells(nb))
-    except Exception:  # an unreadable notebook still gets an outcome
-        pass
-    status: RunStatus = "timeout" if limit == "deadline" else "kernel_died"
-    executed = os.path.join(spec["out_dir"], "executed.ipynb")
-    return ExecutionOutcome(
-        status=status,
-        reason=limit_reason(limit, spec),
-        cells=cells,
-        duration_s=0.0,
-        executed_notebook=executed if os.path.exists(executed) else None,
-        evidence_dir=spec["evidence_dir"],
-    )
-
-
-def settle_outcome(spec: dict[str, Any], limit: str | None) -> None:
-    """Name the tripped limit (if any) in ``out_dir/outcome.json``; write one if missing."""
-    path = os.path.join(spec["out_dir"], "outcome.json")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            outcome = ExecutionOutcome.from_json(json.load(handle))
-    except (OSError, ValueError, KeyError, TypeError):
-        if limit is None:
-            return  # the launcher reports a worker that failed on its own
-        outcome = _made_up(spec, limit)
-        limit = None if limit == "deadline" else limit
-    write_json_atomic(path, _patched(outcome, limit, spec).to_json())
+def apply_verdict(outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
+    """The outcome with the supervisor's verdict applied: the tripped limit (if any) named as the
+    reason, and cell errors caused by a per-process limit saying which limit."""
+    limit = verdict.get("limit")
+    if limit == "deadline":
+        if outcome.status == "completed":
+            return outcome
+        reason = limit_reason(limit, verdict)
+        return ExecutionOutcome(
+            status="timeout",
+            reason=reason,
+            cells=outcome.cells,
+            duration_s=outcome.duration_s,
+            executed_notebook=outcome.executed_notebook,
+            evidence_dir=outcome.evidence_dir,
+        )
+    return _patched(outcome, limit, verdict)

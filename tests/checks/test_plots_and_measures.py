@@ -247,3 +247,12 @@ def test_training_min_drop():
     ev = standard(fits=(flat,))
     assert run_check("training", ev, {}).passed
     assert not run_check("training", ev, {"min_drop": 0.1}).passed
+
+
+def test_two_runs_in_side_by_side_subplots_are_not_one_plot():
+    a = fit("m1", x=rows(10), history={"loss": (1.0, 0.5), "val_loss": (1.2, 0.7)}, seq=10)
+    b = fit("m2", x=rows(10), history={"loss": (0.9, 0.3), "val_loss": (1.0, 0.4)}, seq=20)
+    subplots = figure(axes([line("mlp", (1.0, 0.5)), line("mlp val", (1.2, 0.7))]),
+                      axes([line("cnn", (0.9, 0.3)), line("cnn val", (1.0, 0.4))]))
+    result = run_check("loss_plot", standard(fits=(a, b), figures=(subplots,)), {"min_runs": 2})
+    assert codes(result) == ["loss_plot.too_few_runs"]

@@ -223,3 +223,31 @@ def test_a_predict_on_a_slice_of_the_test_set_does_not_replace_it():
     )
     roles = analyse_roles(ev)
     assert roles.test.n == 15 and roles.validation is None
+
+
+def test_three_way_split_with_the_test_set_as_validation_data():
+    _, train, val, test, splits = three_way()
+    ev = evidence(
+        splits=splits,
+        models={"m1": keras_model()},
+        fits=(fit(x=train, validation=ValidationRecord(mode="data", x=test), seq=3),),
+        evaluations=(evaluate(4, test),),
+    )
+    roles = analyse_roles(ev)
+    assert roles.test_is_validation and roles.test.n == 15
+    assert roles.spare is not None and roles.spare.n == val.n  # the validation set nobody used
+
+
+def test_without_a_trained_model_the_splits_give_the_roles():
+    everything, train, val, test, splits = three_way()
+    ev = evidence(
+        splits=splits,
+        prep_fits=(
+            PrepFitRecord(seq=0, cell=1, estimator="StandardScaler", module="sklearn", mid="s1", input=everything,
+                          method="fit"),
+        ),
+    )
+    roles = analyse_roles(ev)
+    assert (roles.train.n, roles.validation.n, roles.test.n) == (108, 27, 15)
+    assert roles.final_mid is None
+    assert roles.leaks == ("StandardScaler.fit in cell 1 learned from 15 of the 15 test rows",)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.export.atomic import write_text_atomic
+from grader.fileio import write_text_atomic
 
 
 def test_writes_and_replaces_without_leftovers(tmp_path: Path) -> None:

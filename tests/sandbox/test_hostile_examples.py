@@ -151,8 +151,12 @@ def _names(folder: str) -> list[str]:
 def host_snapshot(test_root: Path) -> dict[str, object]:
     """Everything outside the run's workspace a hostile notebook aims at."""
     snap: dict[str, object] = {}
-    # the repository folders a notebook aims at (not all of it: other tests may write elsewhere)
-    for part in ("reference", "rubrics", "submissions_example/hostile", "grader"):
+    # the repository folders a notebook aims at (not all of it: other tests may write elsewhere);
+    # reference/ and rubrics/ are not even mounted, so new names there are what to look for -
+    # sizes and mtimes would also catch whoever edits a rubric while the tests run
+    for part in ("reference", "rubrics"):
+        snap[f"repo/{part}"] = sorted(_tree(REPO / part))
+    for part in ("grader", "submissions_example/hostile"):  # visible inside, read-only
         snap[f"repo/{part}"] = _tree(REPO / part)
     for folder in ("/", "/etc", "/usr/lib"):  # system folders: nothing else writes there during tests
         snap[f"names {folder}"] = _names(folder)

@@ -1,0 +1,108 @@
+"""The executor's only way home: signed lines on a pipe the notebook cannot forge.
+
+The worker shares the sandbox with the student's kernel, so nothing it writes to a file can
+be trusted (the kernel could write the same file, or kill the worker and leave a forged
+one).  Instead the launcher hands the worker a secret key through a pipe that is read once,
+before the kernel starts; the worker makes itself non-dumpable (the kernel, without
+capabilities, can then neither read its memory nor open its file descriptors) and sends
+every report as ``GRADER1 <hmac> <json>`` on its private copy of stdout.  The launcher
+keeps only lines whose HMAC checks out.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+KEY_FD_ENV = "GRADER_CHANNEL_FD"
+"""Environment variable naming the file descriptor the key can be read from (once)."""
+SUPERVISOR_KEY_ENV = "GRADER_SUPERVISOR_KEY"
+"""The key (hex) for the sandbox supervisor, which runs outside the sandbox."""
+PREFIX = b"GRADER1 "
+MAX_LINE = 256 * 1024 * 1024
+KEY_BYTES = 32
+PR_SET_DUMPABLE = 4
+
+
+def read_key(fd: int) -> bytes:
+    """Read the whole key from ``fd`` and close it."""
+    chunks: list[bytes] = []
+    try:
+        while len(b"".join(chunks)) < KEY_BYTES:
+            chunk = os.read(fd, KEY_BYTES)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def make_undumpable() -> bool:
+    """Forbid other processes of the same user (the kernel) to read this one's memory or fds."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def encode(key: bytes, kind: str, data: Any) -> bytes:
+    """One signed line."""
+    body = json.dumps({"kind": kind, "data": data}, separators=(",", ":")).encode()
+    mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    return PREFIX + mac + b" " + body + b"\n"
+
+
+def decode(key: bytes, line: bytes) -> tuple[str, Any] | None:
+    """(kind, data) of a line signed with ``key``; None for anything else."""
+    if not line.startswith(PREFIX):
+        return None
+    try:
+        mac, body = line[len(PREFIX) :].rstrip(b"\n").split(b" ", 1)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).hexdigest().encode()):
+        return None
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or not isinstance(message.get("kind"), str):
+        return None
+    return message["kind"], message.get("data")
+
+
+class Sender:
+    """The worker's (or supervisor's) end: writes signed lines to a file descriptor."""
+
+    def __init__(self, fd: int, key: bytes) -> None:
+        self.fd = fd
+        self.key = key
+
+    def send(self, kind: str, data: Any) -> None:
+        """Write one message (whole, retrying short writes)."""
+        view = memoryview(encode(self.key, kind, data))
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+
+
+def messages(stream: BinaryIO, key: bytes) -> Iterator[tuple[str, Any]]:
+    """Every authentic message on ``stream``, until it closes; forged or oversized lines are skipped."""
+    while True:
+        line = stream.readline(MAX_LINE)
+        if not line:
+            return
+        if not line.endswith(b"\n"):  # over MAX_LINE: skip the rest of it
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(MAX_LINE)
+            continue
+        decoded = decode(key, line)
+        if decoded is not None:
+            yield decoded
