@@ -69,8 +69,10 @@ def final_model(evidence: Evidence) -> ModelRecord | None:
         return evidence.models[mid]
     if evidence.fits:
         return evidence.models.get(evidence.fits[-1].mid)
-    # nothing was trained (a crash, a typo): the last model the notebook built
-    return max(evidence.models.values(), key=lambda m: m.seq, default=None)
+    # nothing was trained (a crash, a typo): the last model the notebook compiled, else built
+    compiled = {c.mid for c in evidence.compiles}
+    candidates = [m for m in evidence.models.values() if m.mid in compiled] or list(evidence.models.values())
+    return max(candidates, key=lambda m: m.seq, default=None)
 
 
 def final_fit(evidence: Evidence) -> FitRecord | None:

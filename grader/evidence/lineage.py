@@ -15,7 +15,10 @@ import numpy as np
 
 from ..models.evidence import Evidence, Rows
 
-SHAPE_MIN_WIDTH = 4  # below this a min-max pattern is too weak to identify a row
+# The min-max pattern is for images (x / 255): a short tabular row's pattern is shared by
+# other rows too often (two Iris flowers collide), and tabular rescaling goes through
+# recorded transforms anyway.
+SHAPE_MIN_WIDTH = 16
 
 
 class Lineage:

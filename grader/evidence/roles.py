@@ -147,6 +147,10 @@ def _roles_from_splits(
 ) -> DataRoles:
     """No model was trained: the roles the splits set up (largest part: training)."""
     if usual_test is None or len(leaves) < 2:
+        for split in evidence.splits:  # a dataset that comes split (mnist.load_data)
+            train, test = split.part(0, "train"), split.part(0, "test")
+            if split.predefined and train is not None and test is not None:
+                return _roles(evidence, lineage, [], mid, train, None, "none", None, test, split.func)
         return DataRoles(final_mid=mid, total_rows=_total_rows(evidence))
     others = sorted((leaf.rows for leaf in leaves if leaf.rows is not usual_test), key=lambda r: -r.n)
     train = others[0]

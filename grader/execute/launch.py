@@ -10,7 +10,6 @@ worker dies, the cells it reported still count and the rest are ``not_run``.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import signal
@@ -186,22 +185,8 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _worker_failure(code: int) -> str:
-    if code < 0:
-        return (
-            f"the grader's notebook runner was stopped by signal {signal.Signals(-code).name} "
-            "(did the notebook kill its parent process?)"
-        )
-    return (
-        f"the grader's notebook runner stopped with status {code} before finishing "
-        "(did the notebook kill or disturb its parent process?)"
-    )
-
-
-def read_outcome(out_dir: str) -> ExecutionOutcome | None:
-    """The outcome the launcher wrote for a finished run, if any."""
-    path = os.path.join(out_dir, "outcome.json")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return ExecutionOutcome.from_json(json.load(handle))
-    except (OSError, ValueError, KeyError):
-        return None
+    # bubblewrap reports a child killed by signal N as exit status 128 + N
+    signalled = -code if code < 0 else (code - 128 if code > 128 else 0)
+    if signalled:
+        return "the grader's notebook runner was killed before it finished (did the notebook kill its parent process?)"
+    return "the grader's notebook runner stopped early (did the notebook exit or disturb its parent process?)"
