@@ -7,6 +7,7 @@ from typing import Any
 from ..models.evidence import Evidence, Rows
 from ..models.results import CheckResult, Message
 from .registry import Params, register
+from .training import configurations_judged_on_test
 
 ROLES = ("train", "validation", "test")
 
@@ -132,6 +133,10 @@ class LeakageParams(Params):
 
     validation_not_test: bool = True
     """Fail when the test set was also the validation data given to fit."""
+    no_model_choice_on_test: bool = False
+    """Fail when two or more trained configurations were evaluated on the test set (the test set
+    helped choose the model). Off by default: exercises that compare two architectures on the
+    test set (MLP vs CNN) do so on purpose."""
 
 
 @register("leakage", LeakageParams)
@@ -143,6 +148,9 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     problems = [Message("leakage.preprocessing", {"detail": leak}) for leak in roles.leaks]
     if params.validation_not_test and roles.test_is_validation:
         problems.append(Message("leakage.test_as_validation"))
+    chosen_on_test = len(configurations_judged_on_test(evidence))
+    if params.no_model_choice_on_test and chosen_on_test >= 2:
+        problems.append(Message("leakage.test_chooses_model", {"count": chosen_on_test}))
     facts: dict[str, Any] = {
         "leaks": list(roles.leaks),
         "test_is_validation": roles.test_is_validation,

@@ -75,6 +75,10 @@ def _label_rows(evidence: Evidence) -> list[Rows]:
     return found
 
 
+def _same_values(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.all(a.astype(str) == b.astype(str)))
+
+
 def _accuracy(a: np.ndarray, b: np.ndarray) -> float | None:
     if a.shape != b.shape or a.size == 0:
         return None
@@ -91,24 +95,21 @@ def legitimate_values(evidence: Evidence, test_only: bool = False) -> list[float
     for e in evidence.evaluations:
         if not test_only or same_rows(e.x, test):
             values += list(_numbers(e.result))
+    predicted = [p.output.labels for p in evidence.predictions if p.output is not None and p.output.labels is not None]
     for call in evidence.metric_calls:
         on_test = test is not None and call.y_true is not None and call.y_true.n == test.n
         if test_only and not on_test:
             continue
-        values += list(_numbers(call.value)) if call.func != "confusion_matrix" else []
-        if call.func == "confusion_matrix" and isinstance(call.value, list):
-            matrix = np.asarray(call.value, dtype=float)
-            if matrix.ndim == 2 and matrix.sum() > 0:
-                values.append(float(np.trace(matrix) / matrix.sum()))
-        if (
-            call.y_true is not None
-            and call.y_pred is not None
-            and call.y_true.labels is not None
-            and call.y_pred.labels is not None
-        ):
-            acc = _accuracy(call.y_true.labels, call.y_pred.labels)
-            if acc is not None:
-                values.append(acc)
+        # a metric's own value is not trusted (a notebook can forge the event, or compare the
+        # labels with themselves): only the grader's recomputation from the recorded labels
+        # counts, and only when y_pred really is what a model predicted
+        if call.y_true is None or call.y_pred is None or call.y_true.labels is None or call.y_pred.labels is None:
+            continue
+        if not any(_same_values(call.y_pred.labels, labels) for labels in predicted):
+            continue
+        acc = _accuracy(call.y_true.labels, call.y_pred.labels)
+        if acc is not None:
+            values.append(acc)
     labels = _label_rows(evidence)
     for p in evidence.predictions:
         if p.output is None or p.output.labels is None or (test_only and not same_rows(p.x, test)):

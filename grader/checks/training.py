@@ -153,6 +153,19 @@ def _compared_on(evidence: Evidence, fit: FitRecord) -> str | None:
     return "test" if all(same_rows(rows, test) for rows in judged) else "validation"
 
 
+def configurations_judged_on_test(evidence: Evidence) -> set[tuple[Any, ...]]:
+    """Configurations whose trained models were evaluated on the test rows.  One is the final
+    model's honest report; two or more means the test set was used to choose between them."""
+    test = evidence.roles.test
+    if test is None:
+        return set()
+    return {
+        configuration(evidence, fit)
+        for fit in evidence.fits
+        if any(same_rows(rows, test) for rows in assessed_rows(evidence, fit.mid))
+    }
+
+
 @register("tuning", TuningParams)
 def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
     """At least N hyper-parameter configurations were trained and compared on validation data."""
@@ -171,11 +184,17 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
             on_validation.add(configuration(evidence, fit))
         elif where == "test":
             on_test.add(configuration(evidence, fit))
+    chosen_on_test = configurations_judged_on_test(evidence)
+    if len(chosen_on_test) >= 2:
+        on_test |= chosen_on_test
+        on_validation -= chosen_on_test
     facts: dict[str, Any] = {
         "configurations_on_validation": len(on_validation),
         "configurations_on_test": len(on_test),
         "fits": len(evidence.fits),
     }
+    if len(chosen_on_test) >= 2:
+        return CheckResult.fail(Message("tuning.on_test", {"count": len(chosen_on_test)}), fraction=0.25, **facts)
     if len(on_validation) >= params.min_configs:
         return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), **facts)
     if len(on_test) + len(on_validation) >= params.min_configs and on_test:

@@ -36,6 +36,8 @@ LEAKY_ESTIMATORS = frozenset(
         "VarianceThreshold",
         "TargetEncoder",
         "Normalization",
+        "DataFrame.fillna",
+        "Series.fillna",
     }
 )
 MOSTLY = 0.5
@@ -271,6 +273,8 @@ def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None, validati
         if not learns or fit.input is None or fit.input.kind != "features":
             continue
         where = f"{fit.estimator}.{fit.method} in cell {fit.cell}"
+        if fit.method == "fillna":  # pandas: say what the student did, in their terms
+            where = f"{fit.estimator} with the column {fit.parts[0] if fit.parts else 'statistics'} in cell {fit.cell}"
         seen_test = lineage.overlap(test, fit.input)
         seen_val = lineage.overlap(validation, fit.input)
         if test is not None and seen_test > max(1, 0.05 * test.n):

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import habits, hooks_keras, hooks_metrics, hooks_mpl, hooks_sklearn
+from . import habits, hooks_keras, hooks_metrics, hooks_mpl, hooks_pandas, hooks_sklearn
 from .importhook import PatchFinder
 from .recorder import Recorder
 from .session import Session
@@ -62,6 +62,7 @@ def install(config_path: str) -> None:
         "keras": partial(hooks_keras.patch_keras, session),
         "keras._tf_keras.keras": partial(hooks_keras.patch_keras_aliases, session),
         "matplotlib.pyplot": partial(hooks_mpl.patch_pyplot, session, capture),
+        "pandas": partial(hooks_pandas.patch_pandas, session),
     }
     for name in SKLEARN_ESTIMATOR_MODULES:
         patchers[name] = partial(hooks_sklearn.patch_estimators, session)

@@ -14,6 +14,7 @@ lines are rewritten by :mod:`grader.probe.habits` to :func:`serve_download`.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import email.message
 import io
 import os
@@ -80,7 +81,20 @@ def _serve(session: Session, requested: Any, staged: str) -> str:
     shown = getattr(requested, "full_url", None) or os.fspath(requested)
     if os.path.realpath(str(shown)) != os.path.realpath(staged):
         session.recorder.note("dataset_served", file=os.path.basename(staged), requested=str(shown)[:300])
+        _make_parent(str(shown))
     return staged
+
+
+def _make_parent(requested: str) -> None:
+    """Create the folder a served path names when it lies in the notebook's own folder (the
+    Colab Drive stand-in): a notebook that reads ``MyDrive/Tugas/data.csv`` saves beside it next."""
+    if "://" in requested:
+        return
+    parent = os.path.dirname(os.path.realpath(requested))
+    here = os.path.realpath(os.getcwd())
+    if parent.startswith(here + os.sep):
+        with contextlib.suppress(OSError):
+            os.makedirs(parent, exist_ok=True)
 
 
 def _reading(mode: Any) -> bool:

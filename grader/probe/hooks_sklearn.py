@@ -11,7 +11,7 @@ import numpy as np
 from .calls import argument, recording
 from .session import Session
 
-ESTIMATOR_METHODS = ("fit", "fit_transform", "transform", "predict", "predict_proba", "score")
+ESTIMATOR_METHODS = ("fit", "partial_fit", "fit_transform", "transform", "predict", "predict_proba", "score")
 MODEL_PARAM_LIMIT = 40
 
 
@@ -296,6 +296,7 @@ def _record_score(session: Session):
 
 _RECORDERS = {
     "fit": _record_fit,
+    "partial_fit": _record_fit,  # an epoch at a time: each call is a (short) training run
     "fit_transform": _record_fit_transform,
     "transform": _record_transform,
     "predict": _record_predict,
