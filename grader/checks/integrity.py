@@ -36,6 +36,8 @@ def printed_decimals(claim: ClaimRecord) -> int:
         raw, percent = match.group(1), match.group(2) == "%"
         scaled = float(raw) / (100.0 if percent or float(raw) > 1 else 1.0)
         if abs(scaled - claim.value) < 1e-12:
+            if not percent and re.fullmatch(r"\d+\.0", raw):
+                return 4  # "1.0" / "0.0" is how Python prints a whole float, not a rounding
             places = len(raw.split(".")[1]) if "." in raw else 0
             return places + (2 if percent or float(raw) > 1 else 0)
     return 4
@@ -140,7 +142,9 @@ def unsupported_claims(evidence: Evidence) -> list[ClaimRecord]:
 
 def faked_curves(evidence: Evidence) -> list[str]:
     """Plotted loss/accuracy curves as long as a recorded history but matching none of them."""
-    series = [s for f in evidence.fits for s in f.history.values() if len(s) >= 3]
+    # Keras histories only: what a student plots from a scikit-learn model is often their own
+    # per-epoch loss (log_loss), not loss_curve_, which includes the L2 penalty
+    series = [s for f in evidence.fits if f.framework == "keras" for s in f.history.values() if len(s) >= 3]
     lengths = {len(s) for s in series}
     found = []
     for figure in evidence.figures:

@@ -82,7 +82,9 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
             best["train_only"] = True
         if found and not any({"loss", "val_loss"} & keys for keys in found.values()):
             best["accuracy_only"] = True
-    if not params.match_history or not histories:
+    # no recorded validation history to match (scikit-learn, a hand-written loop): labels count
+    has_val_history = any("val_loss" in fit.history for fit in evidence.fits)
+    if not params.match_history or not histories or not has_val_history:
         labelled = _labelled_loss_figure(evidence, params)
         if labelled is not None:
             return labelled

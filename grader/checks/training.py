@@ -103,7 +103,9 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
         )
     if params.batch_size is not None and fit.batch_size != params.batch_size:
         problems.append(Message("training.batch_size", {"found": fit.batch_size, "expected": params.batch_size}))
-    if params.validation == "required" and fit.validation.mode == "none":
+    # validation given to fit, or (a hand-written epoch loop) the model judged on validation rows
+    validated = fit.validation.mode != "none" or evidence.roles.validation_mode == "evaluated"
+    if params.validation == "required" and not validated:
         problems.append(Message("training.no_validation"))
     if params.loss_decreased:
         if len(loss) < 2:

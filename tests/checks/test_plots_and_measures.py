@@ -256,3 +256,10 @@ def test_two_runs_in_side_by_side_subplots_are_not_one_plot():
                       axes([line("cnn", (0.9, 0.3)), line("cnn val", (1.0, 0.4))]))
     result = run_check("loss_plot", standard(fits=(a, b), figures=(subplots,)), {"min_runs": 2})
     assert codes(result) == ["loss_plot.too_few_runs"]
+
+
+def test_a_whole_float_claim_is_exact_not_rounded():
+    ev = standard(claims=(_claim("Akurasi data uji: 1.0", 1.0),), measurements=(measurement(accuracy=0.9508),))
+    assert codes(run_check("integrity", ev, {})) == ["integrity.claim"]
+    rounded = standard(claims=(_claim("Akurasi data uji: 0.95", 0.95),), measurements=(measurement(accuracy=0.9508),))
+    assert run_check("integrity", rounded, {}).passed
