@@ -245,7 +245,8 @@ def _facts(model: ModelRecord) -> dict[str, Any]:
 def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckResult:
     """The model's layers, units, activations and parameter count are as asked."""
     if params.model == "any":
-        candidates = sorted(evidence.models.values(), key=lambda m: m.seq)
+        trained = [m for m in evidence.models.values() if m.fitted]
+        candidates = sorted(trained, key=lambda m: m.seq)
         if not candidates:
             return CheckResult.fail(Message("architecture.no_model"))
         best: tuple[ModelRecord, list[Message]] | None = None

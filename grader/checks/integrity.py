@@ -175,6 +175,8 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
             problems.append(Message("integrity.probe_missing"))
         if evidence.tampered:
             problems.append(Message("integrity.tampered", {"what": list(evidence.tampered)[:5]}))
+        if evidence.altered:
+            problems.append(Message("integrity.altered", {"what": list(evidence.altered)[:3]}))
     bad_claims = unsupported_claims(evidence) if params.claims else []
     measured = evidence.measurement("test")
     for claim in bad_claims[:3]:

@@ -54,6 +54,7 @@ class _Collector:
         }
         self.models: dict[str, ModelRecord] = {}
         self.tampered: tuple[str, ...] = ()
+        self.altered: tuple[str, ...] = ()
         self.installed = False
         self.finished = False
 
@@ -68,6 +69,7 @@ class _Collector:
     def _integrity(self, e, seq, cell):
         self.finished = True
         self.tampered = tuple(str(t) for t in e.get("tampered", []))
+        self.altered = tuple(str(t) for t in e.get("altered", []))
 
     def _parts(self, outputs: list[dict[str, Any]]) -> tuple[SplitPart, ...]:
         return tuple(
@@ -149,6 +151,7 @@ class _Collector:
             steps=tuple(s.get("class", "") for s in e.get("steps") or []),
             layer_sizes=tuple(e.get("layer_sizes") or ()),
             classes=tuple(e.get("classes") or ()),
+            fitted=bool(e.get("fitted", True)),
         )
 
     def _compile(self, e, seq, cell):
@@ -317,5 +320,6 @@ def load_evidence(outcome: ExecutionOutcome) -> Evidence:
         figures=tuple(lists["figures"]),
         notes=tuple(lists["notes"]),
         tampered=collector.tampered,
+        altered=collector.altered,
         probe_ok=collector.installed and (collector.finished or outcome.status != "completed"),
     )

@@ -176,6 +176,8 @@ class Evidence:
     notes: tuple[NoteRecord, ...] = ()
     claims: tuple[ClaimRecord, ...] = ()
     tampered: tuple[str, ...] = ()
+    altered: tuple[str, ...] = ()
+    """Training results (a History, ``loss_curve_``) the notebook changed after training."""
     probe_ok: bool = True
     """False when the probe never started or its final report is missing."""
     roles: DataRoles = field(default_factory=lambda: DataRoles(final_mid=None))

@@ -131,6 +131,8 @@ class ModelRecord:
     steps: tuple[str, ...] = ()
     layer_sizes: tuple[int, ...] = ()
     classes: tuple[str, ...] = ()
+    fitted: bool = True
+    """False for a model that was built (and maybe compiled) but never trained."""
 
 
 @dataclass(frozen=True)

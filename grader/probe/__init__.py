@@ -142,7 +142,8 @@ def finish() -> None:
         tampered += [f"probe.{name}" for name in vars(session) if callable(getattr(Session, name, None))]
         if _state["finder"] not in sys.meta_path:
             tampered.append("sys.meta_path")
-        session.recorder.emit("integrity", tampered=tampered, hooks=len(session.hooks))
+        altered = Session.altered_results(session)
+        session.recorder.emit("integrity", tampered=tampered, altered=altered, hooks=len(session.hooks))
     finally:
         session.leave()
         session.recorder.close()

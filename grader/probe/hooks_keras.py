@@ -225,6 +225,7 @@ def _record_fit(session: Session):
         history = {}
         if hasattr(result, "history"):
             history = {str(k): [float(v) for v in vals] for k, vals in result.history.items()}
+            session.watch(result, "history", history, f"the History returned by fit in cell {rec.cell}")
         batch_size = bound.get("batch_size")
         if batch_size is None and x is not None:
             batch_size = 32  # Keras' documented default for array input

@@ -176,6 +176,13 @@ def _record_fit(session: Session):
         info = model_info(session, est)
         rec.emit("model", **info)
         final = est.steps[-1][1] if hasattr(est, "steps") else est
+        if getattr(final, "loss_curve_", None) is not None:
+            session.watch(
+                final,
+                "loss_curve_",
+                [float(v) for v in final.loss_curve_],
+                f"loss_curve_ of the {type(final).__name__} trained in cell {rec.cell}",
+            )
         validation = {"mode": "none"}
         if getattr(final, "early_stopping", False):
             validation = {"mode": "split", "fraction": getattr(final, "validation_fraction", None)}

@@ -27,6 +27,7 @@ class Session:
         self._strong: list[Any] = []  # the latest fitted models, kept for export
         self._fitted_order: list[str] = []
         self._constructed: list[tuple[Any, int]] = []  # (weak ref, cell) of every Keras model built
+        self._watched: dict[tuple[int, str], tuple[Any, str, Any]] = {}
 
     # -- re-entrancy: a library calling itself (fit -> evaluate) is one event -----------------
     @property
@@ -65,6 +66,27 @@ class Session:
         """Note a model when it is created, so one that is never trained is still described."""
         with contextlib.suppress(TypeError):  # not weak-referenceable: not a Keras model
             self._constructed.append((weakref.ref(model), self.recorder.cell))
+
+    def watch(self, owner: Any, attribute: str, recorded: Any, what: str) -> None:
+        """Remember a training result as recorded (a History's dict, ``loss_curve_``) so that a
+        notebook changing it afterwards - to plot a nicer curve - is noticed at the end."""
+        with contextlib.suppress(TypeError):
+            self._watched[(id(owner), attribute)] = (weakref.ref(owner), attribute, (recorded, what))
+
+    def altered_results(self) -> list[str]:
+        """Watched training results that no longer hold what training produced."""
+        found = []
+        for ref, attribute, (recorded, what) in self._watched.values():
+            owner = ref()
+            if owner is None:
+                continue
+            try:
+                current = _plain(getattr(owner, attribute, None))
+            except Exception:
+                current = None
+            if current != recorded:
+                found.append(what)
+        return found
 
     def unfitted_models(self) -> list[tuple[Any, int]]:
         """(model, cell it was created in) of live models that were never fitted, oldest first."""
@@ -118,6 +140,18 @@ class Session:
             self.recorder.note("probe_hook_failed", where=where, error=f"{type(exc).__name__}: {exc}"[:300])
         except Exception:
             print(f"grader probe: hook {where} failed", file=sys.__stderr__)
+
+
+def _plain(value: Any) -> Any:
+    """Lists and dicts of floats, comparable with a snapshot taken at training time."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 class _Strong:

@@ -263,3 +263,9 @@ def test_a_whole_float_claim_is_exact_not_rounded():
     assert codes(run_check("integrity", ev, {})) == ["integrity.claim"]
     rounded = standard(claims=(_claim("Akurasi data uji: 0.95", 0.95),), measurements=(measurement(accuracy=0.9508),))
     assert run_check("integrity", rounded, {}).passed
+
+
+def test_integrity_reports_results_changed_after_training():
+    ev = standard(altered=("the History returned by fit in cell 7",))
+    result = run_check("integrity", ev, {})
+    assert codes(result) == ["integrity.altered"]

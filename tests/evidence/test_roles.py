@@ -239,7 +239,7 @@ def test_three_way_split_with_the_test_set_as_validation_data():
 
 
 def test_without_a_trained_model_the_splits_give_the_roles():
-    everything, train, val, test, splits = three_way()
+    everything, _train, _val, _test, splits = three_way()
     ev = evidence(
         splits=splits,
         prep_fits=(

@@ -31,7 +31,7 @@ def test_numpy_recurrence_matches_simple_rnn(run) -> None:
 
 
 def test_lstm_is_many_to_one_and_validated(run) -> None:
-    (model,) = run.evidence.models.values()
+    (model,) = [m for m in run.evidence.models.values() if m.fitted]
     assert [layer.type for layer in model.layers] == ["LSTM", "Dense"]
     (fit,) = run.evidence.fits
     assert fit.validation.mode == "data"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import grader.sandbox as sandbox_pkg
-from grader.models.execution import CellRun, ExecutionJob, ExecutionOutcome
+from grader.models.execution import CellRun, ExecutionJob, ExecutionOutcome, RunStatus
 from grader.sandbox import Sandbox, SandboxLimits, cgroups, limits, mounts, verdict
 from grader.sandbox.supervise import student_processes, watch
 
@@ -45,7 +45,8 @@ def test_bwrap_command_whitelists_python_grader_and_workspace(tmp_path: Path, mo
     assert sys.prefix in read_only and sys.base_prefix in read_only
     assert str(data) in read_only  # a staged file outside the workspace, alone
     assert not any(p in (str(REPO), str(REPO / "reference"), str(REPO / "rubrics"), "/") for p in read_only + writable)
-    assert sorted(writable) == sorted(str(tmp_path / n) for n in ("work", "evidence", "out", "home"))
+    assert sorted(writable) == sorted(str(tmp_path / n) for n in ("work", "evidence", "home"))
+    assert str(tmp_path / "out") in read_only and str(tmp_path) in read_only  # reports and "../x" stay out of reach
     for flag in ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session",
                  "--clearenv", "--disable-userns"):
         assert flag in argv
@@ -98,21 +99,18 @@ def test_unavailable_sandbox_says_why(monkeypatch) -> None:
         sandbox_pkg.sandbox_available.cache_clear()
 
 
-def _outcome(tmp_path: Path, cells: tuple[CellRun, ...], status: str = "kernel_died") -> dict:
-    spec = {"out_dir": str(tmp_path), "evidence_dir": str(tmp_path), "notebook": str(tmp_path / "missing.ipynb"),
-            "memory_mb": 1024, "tree_memory_mb": 1536, "processes": 64, "file_size_mb": 16, "open_files": 100,
-            "deadline_s": 90.0}
-    outcome = ExecutionOutcome(status=status, reason="the kernel died: it was killed", cells=cells,  # type: ignore[arg-type]
-                               duration_s=1.0, executed_notebook=None, evidence_dir=str(tmp_path))
-    (tmp_path / "outcome.json").write_text(json.dumps(outcome.to_json()))
-    return spec
+VERDICT = {"memory_mb": 1024, "tree_memory_mb": 1536, "processes": 64, "file_size_mb": 16, "open_files": 100,
+           "deadline_s": 90.0}
+
+
+def _outcome(tmp_path: Path, cells: tuple[CellRun, ...], status: RunStatus = "kernel_died") -> ExecutionOutcome:
+    return ExecutionOutcome(status=status, reason="the kernel died: it was killed", cells=cells,
+                            duration_s=1.0, executed_notebook=None, evidence_dir=str(tmp_path))
 
 
 def test_verdict_names_the_tripped_limit(tmp_path: Path) -> None:
     cells = (CellRun(0, "ok"), CellRun(1, "not_run", "the kernel died while running this cell"), CellRun(2, "not_run"))
-    spec = _outcome(tmp_path, cells)
-    verdict.settle_outcome(spec, "processes")
-    done = ExecutionOutcome.from_json(json.loads((tmp_path / "outcome.json").read_text()))
+    done = verdict.apply_verdict(_outcome(tmp_path, cells), {**VERDICT, "limit": "processes"})
     assert done.status == "kernel_died"
     assert done.reason == "the kernel was killed: it started more than 64 processes or threads"
     assert [c.error for c in done.cells] == [None, done.reason, None]
@@ -121,23 +119,19 @@ def test_verdict_names_the_tripped_limit(tmp_path: Path) -> None:
 def test_verdict_adds_the_limit_to_limit_errors(tmp_path: Path) -> None:
     cells = (CellRun(0, "error", "MemoryError: Unable to allocate 8 GiB"),
              CellRun(1, "error", "OSError: [Errno 27] File too large"))
-    spec = _outcome(tmp_path, cells, status="completed")
-    verdict.settle_outcome(spec, None)
-    done = ExecutionOutcome.from_json(json.loads((tmp_path / "outcome.json").read_text()))
+    done = verdict.apply_verdict(_outcome(tmp_path, cells, status="completed"), {**VERDICT, "limit": None})
     assert done.status == "completed" and done.reason == "the kernel died: it was killed"
     assert done.cells[0].error.endswith("(sandbox limit: 1024 MB of memory per process)")
     assert done.cells[1].error.endswith("(sandbox limit: files up to 16 MB)")
 
 
-def test_verdict_writes_an_outcome_when_the_executor_was_killed(tmp_path: Path) -> None:
-    spec = _outcome(tmp_path, ())
-    os.remove(tmp_path / "outcome.json")
-    verdict.settle_outcome(spec, "memory")
-    done = ExecutionOutcome.from_json(json.loads((tmp_path / "outcome.json").read_text()))
+def test_verdict_memory_and_deadline(tmp_path: Path) -> None:
+    done = verdict.apply_verdict(_outcome(tmp_path, ()), {**VERDICT, "limit": "memory"})
     assert done.status == "kernel_died" and "more than 1536 MB of memory" in done.reason
-    os.remove(tmp_path / "outcome.json")
-    verdict.settle_outcome(spec, None)  # no limit, no outcome: the launcher reports the failure
-    assert not (tmp_path / "outcome.json").exists()
+    late = verdict.apply_verdict(_outcome(tmp_path, (), status="kernel_died"), {**VERDICT, "limit": "deadline"})
+    assert late.status == "timeout" and "hard limit of 90 s" in late.reason
+    finished = verdict.apply_verdict(_outcome(tmp_path, (), status="completed"), {**VERDICT, "limit": "deadline"})
+    assert finished.status == "completed"
 
 
 def test_student_processes_spare_bwrap_reaper_and_executor(monkeypatch) -> None:
