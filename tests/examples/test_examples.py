@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, sandbox_ok
+from conftest import EXAMPLES, SHARED_DATA, sandbox_ok
 
 CASES = sorted(EXAMPLES.rglob("*.expected.json")) if EXAMPLES.is_dir() else []
 
@@ -27,6 +27,8 @@ def _id(path: Path) -> str:
 @pytest.mark.parametrize("expected_path", CASES, ids=[_id(p) for p in CASES])
 def test_example_gets_its_expected_grade(expected_path: Path, run_store) -> None:
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    if expected["rubric"] == "hcv" and not (SHARED_DATA / "hcvdat0.csv").exists():
+        pytest.skip("the HCV grades were set on the real UCI file (../shared/data/hcvdat0.csv), absent here")
     if expected_path.parent.name == "hostile" and not sandbox_ok():
         pytest.skip("hostile examples are graded only inside the sandbox (bubblewrap is not available)")
     notebook = expected_path.with_name(expected_path.name.removesuffix(".expected.json") + ".ipynb")

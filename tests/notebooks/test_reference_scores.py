@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REFERENCE
+from conftest import REFERENCE, SHARED_DATA
 
 from grader.rubric.locate import rubric_names
 
@@ -19,6 +19,8 @@ def _reference_of(name: str) -> str:
 @pytest.mark.notebook
 @pytest.mark.parametrize("name", rubric_names())
 def test_reference_scores_full_marks(name: str, run_store) -> None:
+    if name == "hcv" and not (SHARED_DATA / "hcvdat0.csv").exists():
+        pytest.skip("the HCV reference is graded on the real UCI file (../shared/data/hcvdat0.csv), absent here")
     run = run_store.run(REFERENCE / _reference_of(name), rubric=name)
     failed = {item.id: item.feedback for item in run.result if not item.passed}
     assert run.status == "graded"
