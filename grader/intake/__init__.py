@@ -43,7 +43,8 @@ def student_id(path: Path, root: Path) -> str | None:
     match = _CANVAS.match(path.name)
     if match:
         return match.group("id")
-    if len(relative.parts) > 1:
+    # a folder per student names the student; a folder of many notebooks (an exercise) does not
+    if len(relative.parts) > 1 and path.parent.is_dir() and len(list(path.parent.glob("*.ipynb"))) == 1:
         return relative.parts[0]
     return None
 

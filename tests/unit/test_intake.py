@@ -25,7 +25,11 @@ def test_lms_file_names_give_student_ids(tmp_path):
     assert student_id(root / "lestariayu_98765_4321_tugas.ipynb", root) == "98765"
     assert student_id(root / "lestariayu_LATE_98765_4321_tugas.ipynb", root) == "98765"
     assert student_id(root / "submission_1234567" / "hw.ipynb", root) == "1234567"
+    notebook(root / "budi" / "hw.ipynb")
     assert student_id(root / "budi" / "hw.ipynb", root) == "budi"
+    notebook(root / "hcv" / "a.ipynb")
+    notebook(root / "hcv" / "b.ipynb")
+    assert student_id(root / "hcv" / "a.ipynb", root) is None  # an exercise folder, not a student
     assert student_id(root / "hw.ipynb", root) is None
 
 
