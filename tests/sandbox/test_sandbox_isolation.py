@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox import SandboxLimits
+from grader.sandbox.mounts import package_dir, python_dirs
 
 from . import REPO, SandboxRun, assert_cleaned_up, needs_sandbox, processes_running, run_sandboxed
 
@@ -106,8 +107,12 @@ def test_the_notebook_runs_normally(isolation) -> None:
 def test_cannot_read_reference_rubrics_tests_or_other_submissions(isolation) -> None:
     _, seen, _, _ = isolation
     assert seen["read"] and not any(seen["read"].values()), seen["read"]
-    assert set(seen["root"]) <= {"bin", "content", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc",
-                                 "root", "sbin", "tmp", "usr", "work"}
+    # only the system, the Colab link and the top folders of what is mounted on purpose
+    # (the Python environment and the grader package live wherever this checkout lives)
+    mounted = {Path(os.path.realpath(p)).parts[1] for p in [*python_dirs(), str(package_dir())]}
+    mounted |= {Path(os.path.abspath(p)).parts[1] for p in [*python_dirs(), str(package_dir())]}
+    system = {"bin", "content", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root", "sbin", "tmp", "usr"}
+    assert set(seen["root"]) <= system | mounted, set(seen["root"]) - system - mounted
 
 
 def test_host_secrets_under_etc_are_masked(isolation) -> None:
