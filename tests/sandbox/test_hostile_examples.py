@@ -281,7 +281,9 @@ def assert_status_and_message(run: HostileRun) -> None:
         assert_readable(hostile.error, f"{run.name}: cell {index}'s error")
     runs_item = next(i for i in result.items if i.check == "runs")
     if not runs_item.passed:
-        told = result.reason or hostile.error or ""
+        first_error = next((c.error for c in result.cells if c.error), None)
+        told = result.reason or hostile.error or first_error or ""
+        assert told, f"{run.name}: the runs item failed with no reason and no cell error"
         assert told.splitlines()[0][:80] in runs_item.feedback, f"runs feedback does not say why: {runs_item.feedback}"
 
 
