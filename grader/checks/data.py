@@ -145,7 +145,8 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     roles = evidence.roles
     if roles.train is None or roles.test is None:
         return CheckResult.fail(Message("leakage.cannot_tell"))
-    problems = [Message("leakage.preprocessing", {"detail": leak}) for leak in roles.leaks]
+    # every leak named, the advice given once
+    problems = [Message("leakage.preprocessing", {"detail": "; ".join(roles.leaks)})] if roles.leaks else []
     if params.validation_not_test and roles.test_is_validation:
         problems.append(Message("leakage.test_as_validation"))
     chosen_on_test = len(configurations_judged_on_test(evidence))

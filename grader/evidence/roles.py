@@ -138,7 +138,9 @@ def _roles(
         test_source=test_source,
         overlaps=overlaps,
         test_is_validation=test_is_validation,
-        leaks=tuple(find_leaks(evidence, lineage, test, validation)),
+        # rows Keras carves off the training set itself (validation_split) are not a leak: the
+        # preprocessing was fitted on what the student rightly called the training set
+        leaks=tuple(find_leaks(evidence, lineage, test, None if fraction is not None else validation)),
         total_rows=_total_rows(evidence),
         spare=spare,
     )

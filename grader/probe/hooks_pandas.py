@@ -32,7 +32,11 @@ def _fill_factory(session: Session):
             if statistic is None:
                 return original(self, value, *args, **kwargs)
             rows = session.recorder.rowset(self, role="x")  # before an inplace fill changes it
-            result = original(self, value, *args, **kwargs)
+            session.enter()  # pandas fills a frame column by column: one fill, one record
+            try:
+                result = original(self, value, *args, **kwargs)
+            finally:
+                session.leave()
             session.recorder.emit(
                 "prep_fit",
                 estimator=f"{type(self).__name__}.fillna",

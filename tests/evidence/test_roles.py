@@ -251,3 +251,40 @@ def test_without_a_trained_model_the_splits_give_the_roles():
     assert (roles.train.n, roles.validation.n, roles.test.n) == (108, 27, 15)
     assert roles.final_mid is None
     assert roles.leaks == ("StandardScaler.fit in cell 1 learned from 15 of the 15 test rows",)
+
+
+def test_scaler_fitted_on_the_rows_keras_later_splits_for_validation_does_not_leak():
+    # scaler.fit(X_train) then model.fit(X_train, validation_split=0.2): the usual recipe
+    everything = rows(150, 0)
+    train, test = subset(everything, 0, 120), subset(everything, 120, 150)
+    s_train, s_test = scaled(train), scaled(test)
+    ev = evidence(
+        splits=(split(1, everything, train, test),),
+        prep_fits=(
+            PrepFitRecord(seq=2, cell=2, estimator="StandardScaler", module="sklearn", mid="s1", input=train,
+                          method="fit"),
+        ),
+        transforms=(transform(3, train, s_train), transform(4, test, s_test)),
+        models={"m1": keras_model()},
+        fits=(fit(x=s_train, validation=ValidationRecord(mode="split", fraction=0.2), seq=5),),
+        evaluations=(evaluate(6, s_test),),
+    )
+    roles = analyse_roles(ev)
+    assert (roles.validation_mode, roles.validation.n, roles.test.n) == ("split", 24, 30)
+    assert roles.leaks == ()
+
+
+def test_scaler_fitted_on_training_and_validation_rows_leaks_the_validation_set():
+    everything, train, val, test, splits = three_way()
+    pool = subset(everything, 0, 135)
+    ev = evidence(
+        splits=splits,
+        prep_fits=(
+            PrepFitRecord(seq=3, cell=2, estimator="MinMaxScaler", module="sklearn", mid="s1", input=pool,
+                          method="fit"),
+        ),
+        models={"m1": keras_model()},
+        fits=(fit(x=train, validation=ValidationRecord(mode="data", x=val), seq=7),),
+        evaluations=(evaluate(8, test),),
+    )
+    assert analyse_roles(ev).leaks == ("MinMaxScaler.fit in cell 2 learned from 27 of the 27 validation rows",)

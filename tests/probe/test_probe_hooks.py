@@ -30,6 +30,9 @@ CELLS = [
     "plot_confusion_matrix(clf, b, d)\nplt.show()",
     # 4: monkeypatching a hooked function is seen as tampering
     "import sklearn.metrics\nsklearn.metrics.accuracy_score = lambda *a, **k: 1.0",
+    # 5: one fill with the column means is one record, not one per column pandas fills inside
+    "import pandas as pd\ndf = pd.DataFrame({'a': [1.0, None, 3.0], 'b': [None, 2.0, 4.0], 'c': [1.0, 2.0, None]})\n"
+    "df = df.fillna(df.mean())",
 ]
 
 
@@ -74,3 +77,9 @@ def test_shim_figure_and_tampering(probe_run):
     grids = [g for f in ev.figures if f.cell == 4 for a in f.axes for g in a.images]
     assert grids and grids[0].shape == (3, 3)
     assert "accuracy_score" in " ".join(ev.tampered)
+
+
+@pytest.mark.notebook
+def test_a_frame_filled_with_its_means_is_one_record(probe_run):
+    fills = [f for f in probe_run.evidence.prep_fits if f.method == "fillna"]
+    assert [(f.estimator, f.cell, f.parts, f.input.n) for f in fills] == [("DataFrame.fillna", 6, ("mean",), 3)]
