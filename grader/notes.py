@@ -11,6 +11,7 @@ NOTE_CODES = {
     "dataset_served",
     "shim_plot_confusion_matrix",
     "colab_mount",
+    "colab_chdir",
     "colab_upload",
     "probe_hook_failed",
 }

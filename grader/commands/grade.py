@@ -112,7 +112,7 @@ def main(
         graded = grade_submission(submission, setting)
         r = graded.result
         print(
-            f"[{index + 1}/{len(plan)}] {submission.display}: {r.score:g}/{r.max_score:g} {r.status} "
+            f"[{index + 1}/{len(plan)}] {submission.display}: {round(r.score, 1):g}/{r.max_score:g} {r.status} "
             f"({r.duration_s:.0f} s)",
             file=sys.stderr,
         )

@@ -46,7 +46,7 @@ def main(
         failures += 0 if full else 1
         failed = ", ".join(i.id for i in result.items if not i.passed)
         print(
-            f"{'ok  ' if full else 'FAIL'} {name:<24} {result.score:g}/{result.max_score:g} "
+            f"{'ok  ' if full else 'FAIL'} {name:<24} {round(result.score, 1):g}/{result.max_score:g} "
             f"{result.status} {result.duration_s:.0f} s" + (f"  failed: {failed}" if failed else "")
         )
     return 0 if failures == 0 else 1

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from importlib.abc import Loader, MetaPathFinder
 from types import ModuleType
 from typing import Any
 
 from .session import Session
+
+DRIVE_PATH = re.compile(r"(^|/)(content|drive|gdrive|MyDrive|My Drive|Shareddrives)(/|$)")
+"""A folder only Colab has: ``/content/drive/MyDrive/Tugas ANN``, ``drive/MyDrive``..."""
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 """files.upload() hands over staged datasets up to this size (all together)."""
@@ -150,7 +154,27 @@ class ColabFinder(MetaPathFinder):
         return None
 
 
+def _chdir_factory(session: Session) -> Any:
+    def factory(original: Any) -> Any:
+        def chdir(path: Any) -> None:
+            """``os.chdir`` (and ``%cd``) into a Drive folder that does not exist here stays put."""
+            try:
+                return original(path)
+            except FileNotFoundError:
+                text = "" if isinstance(path, int) else os.fsdecode(os.fspath(path))
+                if not DRIVE_PATH.search(text):
+                    raise
+            session.recorder.note("colab_chdir", requested=text[:300])
+            print(f"grader: {text!r} is a Google Drive folder; staying in the notebook's folder, where the data is")
+            return None
+
+        return chdir
+
+    return factory
+
+
 def install(session: Session) -> None:
-    """Make ``import google.colab`` work in this kernel."""
+    """Make ``import google.colab`` work in this kernel, and Drive folders usable as a cwd."""
     if not any(isinstance(f, ColabFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, ColabFinder(session))
+    session.wrap(os, "chdir", _chdir_factory(session))

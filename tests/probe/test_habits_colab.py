@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ def fake_colab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     staged.write_text("a,b\n1,2\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.setattr(os, "chdir", os.chdir)  # the stand-in wraps it; put it back after
     for name in [n for n in sys.modules if n.startswith("google.colab")]:
         monkeypatch.delitem(sys.modules, name)
     recorder = Recorder(str(tmp_path / "evidence"))
@@ -61,3 +64,20 @@ def test_drive_folder_is_made_where_content_is_the_notebook_folder(fake_colab: S
     content.symlink_to(tmp_path)  # what the sandbox does with /content
     colab._make_drive_folder(str(content / "drive"))
     assert (tmp_path / "drive" / "MyDrive").is_dir()
+
+
+def test_changing_into_a_missing_drive_folder_stays_in_the_notebook_folder(fake_colab: Session, tmp_path: Path,
+                                                                          capsys) -> None:
+    os.chdir("/content/drive/MyDrive/Tugas ANN")
+    os.chdir("drive/My Drive/data")
+    assert Path.cwd() == tmp_path
+    assert "staying in the notebook's folder" in capsys.readouterr().out
+    (tmp_path / "sub").mkdir()
+    os.chdir("sub")  # an existing folder: a normal chdir
+    assert Path.cwd() == tmp_path / "sub"
+    os.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        os.chdir("no/such/folder")  # not a Drive path: the student's error stays theirs
+    events = [json.loads(line) for line in (tmp_path / "evidence" / "events.jsonl").read_text().splitlines()]
+    chdirs = [e["detail"]["requested"] for e in events if e.get("code") == "colab_chdir"]
+    assert chdirs == ["/content/drive/MyDrive/Tugas ANN", "drive/My Drive/data"]

@@ -38,7 +38,8 @@ def twins(tmp_path_factory: pytest.TempPathFactory) -> tuple[SandboxRun, Sandbox
     local = run_sandboxed(root / "local", "import pandas as pd", "print('working locally')", "pass",
                           "df = pd.read_csv('hcvdat0.csv')", ANALYSIS, prepare=_stage_into_work)
     colab = run_sandboxed(root / "colab", "import pandas as pd",
-                          "from google.colab import drive\ndrive.mount('/content/drive')",
+                          "from google.colab import drive\ndrive.mount('/content/drive')\n"
+                          "%cd /content/drive/MyDrive/Tugas ANN",
                           "!pip install scikit-learn==0.24.2\n!apt-get install -y graphviz",
                           "df = pd.read_csv('/content/drive/MyDrive/data/hcvdat0.csv')", ANALYSIS,
                           prepare=_stage_into_work)
@@ -56,6 +57,7 @@ def test_what_was_done_for_the_student_is_noted(twins) -> None:
     _, colab = twins
     codes = [(n["code"], n["cell"]) for n in colab.notes()]
     assert ("colab_mount", 1) in codes
+    assert ("colab_chdir", 1) in codes  # %cd into a Drive folder that only Colab has
     assert ("install_skipped", 2) in codes
     served = [n["detail"] for n in colab.notes() if n["code"] == "dataset_served"]
     assert served == [{"file": "hcvdat0.csv", "requested": "/content/drive/MyDrive/data/hcvdat0.csv"}]
