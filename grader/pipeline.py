@@ -161,7 +161,7 @@ def _staged_notes(workspace: Workspace, lang: str) -> list[str]:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return []
-    return [e["note"] for e in entries if e.get("note")]
+    return list(dict.fromkeys(e["note"] for e in entries if e.get("note")))  # one line per dataset
 
 
 def invalid_result(submission: Submission, rubric: Rubric, reason: str, lang: str) -> Result:

@@ -308,11 +308,22 @@ def test_fashion_counts_must_match(dirs: tuple[Path, Path], tmp_path: Path) -> N
 
 # -- Iris ---------------------------------------------------------------------------------------
 
-def test_iris_csv_is_the_real_data(dirs: tuple[Path, Path]) -> None:
+def test_iris_comes_in_the_three_layouts_notebooks_read(dirs: tuple[Path, Path]) -> None:
     work, home = dirs
-    (staged,) = stage_datasets(["iris"], work, home)
-    assert not staged.standin
-    frame = pd.read_csv(work / "Iris.csv")
+    staged = stage_datasets(["iris"], work, home)
+    assert not any(f.standin for f in staged)
+    assert {n for f in staged for n in f.names} == {"iris.csv", "Iris.csv", "iris.data"}
+    kaggle = pd.read_csv(work / "Iris.csv")  # Kaggle's: Id, ...Cm, Species "Iris-setosa"
+    assert list(kaggle.columns) == ["Id", "SepalLengthCm", "SepalWidthCm", "PetalLengthCm", "PetalWidthCm",
+                                    "Species"]
+    assert kaggle["Id"].tolist() == list(range(1, 151))
+    assert kaggle["Species"].value_counts().to_dict() == {"Iris-setosa": 50, "Iris-versicolor": 50,
+                                                          "Iris-virginica": 50}
+    uci = pd.read_csv(work / "iris.data", header=None)  # UCI's: no header
+    for cache in ("seaborn-data", ".cache/seaborn"):  # sns.load_dataset("iris"), old and new seaborn
+        assert (home / cache / "iris.csv").read_text() == (work / "iris.csv").read_text()
+    assert uci.shape == (150, 5) and uci.iloc[0].tolist() == [5.1, 3.5, 1.4, 0.2, "Iris-setosa"]
+    frame = pd.read_csv(work / "iris.csv")  # seaborn's
     assert list(frame.columns) == ["sepal_length", "sepal_width", "petal_length", "petal_width",
                                    "species"]
     assert frame.shape == (150, 5)

@@ -26,7 +26,7 @@ _STAGERS: dict[str, Stager] = {
     "hcv": lambda work, home, data_dir: stage_hcv(work, data_dir),
     "mnist": lambda work, home, data_dir: stage_mnist(home, data_dir),
     "fashion_mnist": lambda work, home, data_dir: stage_fashion(home, data_dir),
-    "iris": lambda work, home, data_dir: stage_iris(work),
+    "iris": lambda work, home, data_dir: stage_iris(work, home),
     # scikit-learn ships the digits inside the package: load_digits() needs no file
     "digits": lambda work, home, data_dir: [],
 }

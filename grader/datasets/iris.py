@@ -1,42 +1,65 @@
-"""Iris as a CSV file, for notebooks that read one instead of calling ``load_iris()``.
+"""Iris as a file, for notebooks that read one instead of calling ``load_iris()``.
 
-The rows are scikit-learn's own copy of the real data, so nothing here is a stand-in.
+Three layouts are in use, each under its own name: seaborn's ``iris.csv`` (sepal_length...,
+species "setosa"), Kaggle's ``Iris.csv`` (Id, SepalLengthCm..., Species "Iris-setosa") and
+UCI's header-less ``iris.data``; seaborn's cache gets its copy too, so ``sns.load_dataset("iris")``
+needs no network.  The rows are scikit-learn's own copy of the real data, so
+nothing here is a stand-in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..fileio import write_bytes_atomic
 from .staged import StagedFile
 
-IRIS_NAMES = ("iris.csv", "Iris.csv")
 COLUMNS = ("sepal_length", "sepal_width", "petal_length", "petal_width", "species")
+KAGGLE_COLUMNS = ("Id", "SepalLengthCm", "SepalWidthCm", "PetalLengthCm", "PetalWidthCm", "Species")
+SEABORN_CACHES = ("seaborn-data", ".cache/seaborn", "Library/Caches/seaborn")
+"""Where seaborn.load_dataset looks for ``NAME.csv`` before it tries the network: old seaborn,
+then platformdirs' cache folder on Linux (XDG_CACHE_HOME is ``home/.cache`` in a run) and macOS."""
+NOTE = "Iris: the real data (scikit-learn's copy, 150 flowers) as iris.csv, Iris.csv and iris.data"
 
 
-def stage_iris(work: Path) -> list[StagedFile]:
-    """Write ``iris.csv`` (and ``Iris.csv``) into ``work`` from scikit-learn's data."""
-    text = iris_csv().encode("utf-8")
-    for name in IRIS_NAMES:
-        write_bytes_atomic(work / name, text)
+def stage_iris(work: Path, home: Path) -> list[StagedFile]:
+    """Write the three layouts into ``work``, and seaborn's into its cache under ``home``."""
+    layouts: dict[str, Callable[[], str]] = {"iris.csv": iris_csv, "Iris.csv": kaggle_csv, "iris.data": uci_data}
+    staged = []
+    for name, build in layouts.items():
+        write_bytes_atomic(work / name, build().encode("utf-8"))
+        staged.append(StagedFile(dataset="iris", path=work / name, names=(name,), standin=False, note=NOTE))
+    for folder in SEABORN_CACHES:
+        cache = home / folder / "iris.csv"
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(cache, iris_csv().encode("utf-8"))
+    return staged
+
+
+def _flowers() -> list[tuple[list[str], str]]:
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
     return [
-        StagedFile(
-            dataset="iris",
-            path=work / IRIS_NAMES[0],
-            names=IRIS_NAMES,
-            standin=False,
-            note="Iris: the real data (scikit-learn's copy, 150 flowers) as iris.csv",
-        )
+        ([f"{v:g}" for v in features], str(iris.target_names[target]))
+        for features, target in zip(iris.data, iris.target, strict=True)
     ]
 
 
 def iris_csv() -> str:
-    """The 150 flowers as CSV text with a header row and species names."""
-    from sklearn.datasets import load_iris
-
-    iris = load_iris()
-    lines = [",".join(COLUMNS)]
-    for features, target in zip(iris.data, iris.target, strict=True):
-        values = [f"{v:g}" for v in features]
-        lines.append(",".join([*values, str(iris.target_names[target])]))
+    """seaborn's layout: a header row and species names."""
+    lines = [",".join(COLUMNS)] + [",".join([*values, species]) for values, species in _flowers()]
     return "\n".join(lines) + "\n"
+
+
+def kaggle_csv() -> str:
+    """Kaggle's layout: an Id column, centimetre column names, "Iris-" species names."""
+    lines = [",".join(KAGGLE_COLUMNS)]
+    lines += [",".join([str(i), *values, f"Iris-{species}"]) for i, (values, species) in enumerate(_flowers(), 1)]
+    return "\n".join(lines) + "\n"
+
+
+def uci_data() -> str:
+    """UCI's ``iris.data``: no header, "Iris-" species names."""
+    return "\n".join(",".join([*values, f"Iris-{species}"]) for values, species in _flowers()) + "\n"

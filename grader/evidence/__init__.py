@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -23,8 +24,10 @@ def build_evidence(outcome: ExecutionOutcome, host_path: Callable[[str], str | N
     """
     evidence = load_evidence(outcome)
     roles = analyse_roles(evidence)
-    measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles)
-    saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path)
+    with warnings.catch_warnings():  # the libraries' warnings about a student's model are noise here
+        warnings.simplefilter("ignore")
+        measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles)
+        saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path)
     return replace(
         evidence,
         roles=roles,

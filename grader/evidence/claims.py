@@ -12,6 +12,7 @@ _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(%?)")
 _CONNECTOR = re.compile(
     r"^[\s\w()\[\]'\"-]{0,30}?(?:[:=]|\bis\b|\bof\b|\badalah\b|\bsebesar\b|\bsebanyak\b)\s*$", re.IGNORECASE
 )
+_BARE_GAP = re.compile(r"^\s[\s\w'\"-]{0,30}$")
 _NOT_A_CLAIM = re.compile(
     r"(step|━|epoch\s+\d|\bimprov|\bincreas|\bnaik\b|\bmeningkat|\btarget\b|\bgoal\b|\bminimal\b|"
     r"\bexpected\b|\bbaseline\b|\bharus\b|\bmust\b|\bshould\b)",
@@ -54,7 +55,11 @@ def _claim_in_line(line: str) -> tuple[float, str] | None:
         return None
     rest = line[keyword.end() :]
     number = _NUMBER.search(rest)
-    if number is None or not _CONNECTOR.match(rest[: number.start()]):
+    if number is None:
+        return None
+    gap, after = rest[: number.start()], rest[number.end() :]
+    # "accuracy: 0.9", or print("akurasi uji", acc): a few words, then the number ends the line
+    if not _CONNECTOR.match(gap) and not (_BARE_GAP.match(gap) and not after.strip()):
         return None
     value = float(number.group(1))
     if number.group(2) == "%" or value > 1.0:

@@ -26,3 +26,13 @@ def test_keras_progress_lines_and_prose_are_not_claims():
 def test_validation_and_training_qualifiers():
     found = claims_of("val accuracy: 0.91\ntraining accuracy: 0.99\n")
     assert [c.qualifier for c in found] == ["validation", "train"]
+
+
+def test_print_with_a_comma_states_a_claim_when_the_number_ends_the_line():
+    # print('akurasi uji', acc) prints "akurasi uji 1.0": no colon, but nothing else it could mean
+    found = claims_of("akurasi uji 1.0\nTest accuracy 0.93 \nacc 97%\n")
+    assert [(c.value, c.qualifier) for c in found] == [(1.0, "test"), (0.93, "test"), (0.97, "unknown")]
+
+
+def test_a_number_inside_a_sentence_without_a_connector_is_not_a_claim():
+    assert claims_of("accuracy with 3 layers was best\nakurasi uji 0.9 lebih baik\naccuracy of\n") == ()
