@@ -97,6 +97,13 @@ def _format(path: str, raw: Any, model: type[BaseModel], error: dict[str, Any], 
     return f"{where}: {field}: {message}"
 
 
+def _most_telling(exc: ValidationError) -> Any:
+    """The error to show: a misspelt field reports both "unknown 'pionts'" and "'points' missing";
+    the first says what to fix."""
+    errors = exc.errors()
+    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+
+
 def parse_rubric(
     text: str, path: str = "<rubric>", param_models: Mapping[str, type[BaseModel]] | None = None
 ) -> Rubric:
@@ -112,8 +119,7 @@ def parse_rubric(
     try:
         rubric = Rubric.model_validate(_strip(raw))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise RubricError(_format(path, raw, Rubric, dict(first))) from None
+        raise RubricError(_format(path, raw, Rubric, dict(_most_telling(exc)))) from None
     if param_models is not None:
         for index, item in enumerate(rubric.items):
             _validate_item(path, raw, index, item, param_models)
@@ -134,8 +140,8 @@ def _validate_item(
     try:
         model.model_validate(item.params)
     except ValidationError as exc:
-        first = dict(exc.errors()[0])
-        loc: Location = ("items", index, "params", *tuple(exc.errors()[0].get("loc") or ()))
+        first = dict(_most_telling(exc))
+        loc: Location = ("items", index, "params", *tuple(first.get("loc") or ()))
         line = _line_of(raw, loc)
         field = ".".join(str(p) for p in loc)
         message = first.get("msg", "invalid")
