@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from ..models.evidence import Evidence, Rows
 
-SHAPE_MIN_WIDTH = 16
-"""Rows narrower than this are matched by exact values only (see grader.evidence.lineage)."""
-
 
 def same_rows(a: Rows | None, b: Rows | None, fraction: float = 0.9) -> bool:
     """True when two row sets are (nearly) the same rows, by exact or rescaling-proof fingerprint."""
@@ -17,7 +14,7 @@ def same_rows(a: Rows | None, b: Rows | None, fraction: float = 0.9) -> bool:
     if abs(a.n - b.n) > 0.1 * max(a.n, b.n):
         return False
     exact = len(set(a.exact.tolist()) & set(b.exact.tolist()))
-    shape = len(set(a.shape_fp.tolist()) & set(b.shape_fp.tolist())) if min(a.width, b.width) >= SHAPE_MIN_WIDTH else 0
+    shape = len(set(a.shape_fp.tolist()) & set(b.shape_fp.tolist())) if a.shape_identifies and b.shape_identifies else 0
     return max(exact, shape) >= fraction * min(a.n, b.n)
 
 

@@ -15,11 +15,6 @@ import numpy as np
 
 from ..models.evidence import Evidence, Rows
 
-# The min-max pattern is for images (x / 255): a short tabular row's pattern is shared by
-# other rows too often (two Iris flowers collide), and tabular rescaling goes through
-# recorded transforms anyway.
-SHAPE_MIN_WIDTH = 16
-
 
 class Lineage:
     """Ancestry of row fingerprints across the notebook's transforms."""
@@ -58,7 +53,7 @@ class Lineage:
 
     def keys(self, rows: Rows) -> list[set[tuple[str, int]]]:
         """Per row: the identities it can be recognised by."""
-        use_shape = rows.width >= SHAPE_MIN_WIDTH
+        use_shape = rows.shape_identifies
         out = []
         for i, fp in enumerate(rows.exact.tolist()):
             keys = {("e", a) for a in self.ancestry(fp)}

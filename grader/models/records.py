@@ -10,6 +10,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+SHAPE_MIN_WIDTH = 16
+"""Rows narrower than this are matched by exact values only.  The rescaling-proof pattern is for
+images (x / 255): a short tabular row's pattern is shared by other rows too often (two Iris
+flowers collide), and tabular rescaling goes through recorded transforms anyway."""
+
 
 @dataclass(frozen=True, eq=False)
 class Rows:
@@ -33,6 +38,11 @@ class Rows:
     def width(self) -> int:
         """Values per row (features per sample)."""
         return int(np.prod(self.shape[1:])) if len(self.shape) > 1 else 1
+
+    @property
+    def shape_identifies(self) -> bool:
+        """Whether ``shape_fp`` is wide enough to recognise a row by (see SHAPE_MIN_WIDTH)."""
+        return self.width >= SHAPE_MIN_WIDTH
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from importlib.abc import Loader, MetaPathFinder
 from types import ModuleType
 from typing import Any
 
+from .hooks_data import make_folder_in_workspace
 from .session import Session
 
 DRIVE_PATH = re.compile(r"(^|/)(content|drive|gdrive|MyDrive|My Drive|Shareddrives)(/|$)")
@@ -45,10 +46,7 @@ def _make_drive_folder(mountpoint: str) -> None:
     notebook saving to ``/content/drive/MyDrive/model.h5`` writes into its workspace.
     Anywhere else (no sandbox: ``/content`` does not exist) nothing is created.
     """
-    here = os.path.realpath(os.getcwd())
-    target = os.path.realpath(os.path.join(mountpoint, "MyDrive"))
-    if target.startswith(here + os.sep):
-        os.makedirs(target, exist_ok=True)
+    make_folder_in_workspace(os.path.join(mountpoint, "MyDrive"))
 
 
 def _files(session: Session) -> dict[str, Any]:

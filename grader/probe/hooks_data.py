@@ -81,20 +81,18 @@ def _serve(session: Session, requested: Any, staged: str) -> str:
     shown = getattr(requested, "full_url", None) or os.fspath(requested)
     if os.path.realpath(str(shown)) != os.path.realpath(staged):
         session.recorder.note("dataset_served", file=os.path.basename(staged), requested=str(shown)[:300])
-        _make_parent(str(shown))
+        if "://" not in str(shown):  # a notebook that reads MyDrive/Tugas/data.csv saves beside it next
+            make_folder_in_workspace(os.path.dirname(os.path.realpath(str(shown))))
     return staged
 
 
-def _make_parent(requested: str) -> None:
-    """Create the folder a served path names when it lies in the notebook's own folder (the
-    Colab Drive stand-in): a notebook that reads ``MyDrive/Tugas/data.csv`` saves beside it next."""
-    if "://" in requested:
-        return
-    parent = os.path.dirname(os.path.realpath(requested))
-    here = os.path.realpath(os.getcwd())
-    if parent.startswith(here + os.sep):
-        with contextlib.suppress(OSError):
-            os.makedirs(parent, exist_ok=True)
+def make_folder_in_workspace(folder: str) -> None:
+    """Create ``folder`` when it lies inside the notebook's own folder (the Colab Drive stand-in:
+    the sandbox links ``/content`` there); anywhere else, nothing is created."""
+    target = os.path.realpath(folder)
+    if target.startswith(os.path.realpath(os.getcwd()) + os.sep):
+        with contextlib.suppress(OSError):  # a habit of the probe must never stop the notebook
+            os.makedirs(target, exist_ok=True)
 
 
 def _reading(mode: Any) -> bool:

@@ -24,14 +24,11 @@ bracket a real run.
 from __future__ import annotations
 
 import ast
-import contextlib
 import functools
 import importlib
 import json
 import os
-import resource
 import secrets
-import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +43,7 @@ from grader.pipeline import Graded, GradeSettings, grade_submission
 from grader.sandbox import sandbox_available
 
 from . import REPO, processes_running
+from .host_state import grader_state, host_snapshot, names, outside, plant_canaries
 
 pytestmark = [
     pytest.mark.sandbox,
@@ -116,86 +114,6 @@ class HostileRun:
         return self.graded.workspace
 
 
-# -- what the run could have touched --------------------------------------------------------------
-def _tree(folder: Path) -> dict[str, tuple[int, int]]:
-    """Names, sizes and mtimes under ``folder`` (tool caches left out)."""
-    found: dict[str, tuple[int, int]] = {}
-    if not folder.is_dir():
-        return found
-    for here, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")]
-        for name in dirs + files:
-            path = Path(here, name)
-            try:
-                stat = path.lstat()
-            except OSError:
-                continue
-            # a folder's own mtime moves when the grader makes a workspace in it: compare its entries
-            found[str(path)] = (0, 0) if path.is_dir() else (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-def _outside(tree: object, workspace: Path) -> dict[str, tuple[int, int]]:
-    """``tree`` without the entries of ``workspace`` and below."""
-    assert isinstance(tree, dict)
-    return {k: v for k, v in tree.items() if k != str(workspace) and not k.startswith(f"{workspace}{os.sep}")}
-
-
-def _names(folder: str) -> list[str]:
-    try:
-        return sorted(os.listdir(folder))
-    except OSError:
-        return []
-
-
-def host_snapshot(test_root: Path) -> dict[str, object]:
-    """Everything outside the run's workspace a hostile notebook aims at."""
-    snap: dict[str, object] = {}
-    # the repository folders a notebook aims at (not all of it: other tests may write elsewhere);
-    # reference/ and rubrics/ are not even mounted, so new names there are what to look for -
-    # sizes and mtimes would also catch whoever edits a rubric while the tests run
-    for part in ("reference", "rubrics"):
-        snap[f"repo/{part}"] = sorted(_tree(REPO / part))
-    for part in ("grader", "submissions_example/hostile"):  # visible inside, read-only
-        snap[f"repo/{part}"] = _tree(REPO / part)
-    for folder in ("/", "/etc", "/usr/lib"):  # system folders: nothing else writes there during tests
-        snap[f"names {folder}"] = _names(folder)
-    for path in (REPO.parent / "x", Path("/root/x"), Path("/x")):  # where write_outside aims, besides
-        snap[f"exists {path}"] = path.exists()
-    snap["test folder"] = _tree(test_root)
-    return snap
-
-
-def grader_state() -> dict[str, object]:
-    """The grader process's own limits, place, environment, files, cgroup and signal handlers."""
-    fds = {}
-    for fd in _names("/proc/self/fd"):
-        with contextlib.suppress(OSError):  # the fd that listed the folder is gone already
-            fds[fd] = os.readlink(f"/proc/self/fd/{fd}")
-    with open("/proc/self/cgroup", encoding="ascii") as handle:
-        cgroup = handle.read()
-    return {
-        "rlimits": {n: resource.getrlimit(getattr(resource, n)) for n in dir(resource) if n.startswith("RLIMIT_")},
-        "cwd": os.getcwd(),
-        "environ": dict(os.environ),
-        "fds": sorted(t for t in fds.values() if not t.startswith(("pipe:", "socket:", "anon_inode:"))),
-        "cgroup": cgroup,
-        "signals": {
-            s.name: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD)
-        },
-    }
-
-
-def plant_canaries(root: Path, token: str) -> tuple[str, ...]:
-    """An answer key next to the runs and a classmate's workspace beside ours: never to be seen."""
-    key = root / f"answer-key-{token}.ipynb"
-    key.write_text("{}", encoding="utf-8")
-    classmate = root / "runs" / f"run-classmate-{token}" / "work"
-    classmate.mkdir(parents=True)
-    (classmate / f"classmate-{token}.ipynb").write_text("{}", encoding="utf-8")
-    return (key.name, f"classmate-{token}", f"GRADER_HOST_CANARY_{token}")
-
-
 def cell_texts(executed: Path) -> list[str]:
     """Stream output (stdout and stderr) of each code cell of the executed notebook."""
     if not executed.exists():
@@ -238,7 +156,7 @@ def run_example(name: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> Hosti
     host_after, grader_after = host_snapshot(root), grader_state()
     assert graded.workspace is not None, graded.result.reason
     for snap in (host_before, host_after):  # the run's own workspace is the one place it may change
-        snap["test folder"] = _outside(snap["test folder"], graded.workspace.root)
+        snap["test folder"] = outside(snap["test folder"], graded.workspace.root)
     expected = json.loads((HOSTILE / f"{name}.expected.json").read_text(encoding="utf-8"))
     executed = graded.workspace.out / "executed.ipynb"
     return HostileRun(
@@ -329,7 +247,7 @@ def assert_workspace_bounded(run: HostileRun) -> None:
 def assert_nothing_outlives_the_run(run: HostileRun) -> None:
     marker = str(run.workspace.root)
     left = []
-    for entry in _names("/proc"):
+    for entry in names("/proc"):
         if not entry.isdigit():
             continue
         try:
