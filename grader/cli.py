@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from . import __version__
@@ -82,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="grader: %(message)s", stream=sys.stderr
     )
+    if not args.verbose:
+        # what scikit-learn or Keras say while the grader re-evaluates a student's model is noise
+        # to that student; set once for the whole process (catch_warnings is not thread-safe)
+        warnings.simplefilter("ignore")
     from . import commands
 
     try:

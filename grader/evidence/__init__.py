@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -24,10 +23,8 @@ def build_evidence(outcome: ExecutionOutcome, host_path: Callable[[str], str | N
     """
     evidence = load_evidence(outcome)
     roles = analyse_roles(evidence)
-    with warnings.catch_warnings():  # the libraries' warnings about a student's model are noise here
-        warnings.simplefilter("ignore")
-        measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles)
-        saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path)
+    measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles)
+    saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path)
     return replace(
         evidence,
         roles=roles,
