@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .execute.workspace import Workspace, workspace_at
 from .models.execution import ExecutionOutcome
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -65,18 +66,7 @@ class EvidenceCache:
 
     def load(self, key: str) -> ExecutionOutcome | None:
         """The cached outcome, with its paths pointing into the cache; None on a miss."""
-        folder = self.folder(key)
-        path = folder / "outcome.json"
-        if not path.exists():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            return None
-        data["evidence_dir"] = str(folder / "evidence")
-        executed = folder / "out" / "executed.ipynb"
-        data["executed_notebook"] = str(executed) if executed.exists() else None
-        return ExecutionOutcome.from_json(data)
+        return _outcome_at(self.folder(key) / "outcome.json", self.folder(key))
 
     def store(self, key: str, outcome: ExecutionOutcome) -> None:
         """Mark the run in ``folder(key)`` complete."""
@@ -98,6 +88,29 @@ class EvidenceCache:
     def discard(self, key: str) -> None:
         """Forget a run (an incomplete folder left by a crash)."""
         shutil.rmtree(self.folder(key), ignore_errors=True)
+
+
+def _outcome_at(path: Path, folder: Path) -> ExecutionOutcome | None:
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["evidence_dir"] = str(folder / "evidence")
+        executed = folder / "out" / "executed.ipynb"
+        data["executed_notebook"] = str(executed) if executed.exists() else None
+        return ExecutionOutcome.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def load_run(folder: Path) -> tuple[ExecutionOutcome, Workspace] | None:
+    """A finished run's outcome and workspace from its folder (cached or kept), or None when
+    the folder is gone or the run never finished."""
+    outcome = _outcome_at(folder / "outcome.json", folder) or _outcome_at(folder / "out" / "outcome.json", folder)
+    if outcome is None:
+        return None
+    notebooks = sorted((folder / "work").glob("*.ipynb"))
+    return outcome, workspace_at(folder, notebooks[0].name if notebooks else "notebook.ipynb")
 
 
 def default_cache_dir() -> Path:

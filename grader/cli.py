@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export graded results for an LMS")
     export.add_argument("dir")
     export.add_argument("--format", required=True, dest="fmt")
+    export.add_argument("--lang", choices=("en", "id"), help="language of the text (default: as graded)")
+
+    report = sub.add_parser("report", help="render a graded folder's reports again (e.g. in another language)")
+    report.add_argument("dir")
+    report.add_argument("--lang", choices=("en", "id"), default="en")
 
     rubric = sub.add_parser("rubric", help="rubric tools")
     rubric_sub = rubric.add_subparsers(dest="rubric_command", required=True)

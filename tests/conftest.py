@@ -23,8 +23,16 @@ class NotebookRun:
     workspace: object
     evidence: object
     result: object | None
+    """The scored items (with a rubric), else None."""
     status: str = "graded"
     """The result status of the contract: graded, timeout, kernel_died, invalid, error."""
+
+
+def feedback(item: object, lang: str = "en") -> str:
+    """An item's feedback as a student reads it."""
+    from grader.i18n import feedback_text
+
+    return feedback_text(item, lang)  # type: ignore[arg-type]
 
 
 def _rubric_for_reference(notebook: Path) -> str | None:
@@ -35,6 +43,20 @@ def _rubric_for_reference(notebook: Path) -> str | None:
         if f"reference: {notebook.name}" in text:
             return name
     return None
+
+
+def _bare_rubric(datasets: tuple[str, ...]):
+    from grader.models.rubric import Rubric
+
+    return Rubric.model_validate(
+        {
+            "schema": 1,
+            "name": "bare",
+            "title": "bare",
+            "datasets": list(datasets),
+            "items": [{"id": "runs", "title": "runs", "check": "runs", "points": 1}],
+        }
+    )
 
 
 class RunStore:
@@ -49,57 +71,29 @@ class RunStore:
     def run(self, notebook: Path, datasets: tuple[str, ...] = (), rubric: str | None = None) -> NotebookRun:
         """Execute ``notebook`` (once per session) and grade it with ``rubric`` (default: the
         rubric whose reference it is; else a bare run with ``datasets`` staged)."""
-        from grader.commands.setup import rubric_from
-        from grader.evidence import build_evidence
-        from grader.execute import host_path_mapper
         from grader.intake import collect_submissions
-        from grader.models.rubric import Rubric
-        from grader.pipeline import GradeSettings, check_all, run_submission
-        from grader.scoring import score_items
+        from grader.pipeline import GradeSettings, grade_submission, rubric_from
 
         name = rubric or _rubric_for_reference(notebook)
         memo_key = (str(notebook), name or ",".join(datasets))
         if memo_key in self._memo:
             return self._memo[memo_key]
-        if name is not None:
-            loaded, folder = rubric_from(name)
-        else:
-            loaded = Rubric.model_validate(
-                {
-                    "schema": 1,
-                    "name": "bare",
-                    "title": "bare",
-                    "datasets": list(datasets),
-                    "items": [{"id": "runs", "title": "runs", "check": "runs", "points": 1}],
-                }
-            )
-            folder = REPO
+        loaded = rubric_from(name) if name is not None else _bare_rubric(datasets)
         settings = GradeSettings(
             rubric=loaded,
-            rubric_dir=folder,
             data_dir=SHARED_DATA if SHARED_DATA.is_dir() else None,
             sandboxed=sandbox_ok(),
             cache=self.cache,
         )
-        submission = collect_submissions(notebook)[0]
-        if submission.problem:
-            from grader.pipeline import invalid_result
-
-            invalid = invalid_result(submission, loaded, submission.problem, "en")
-            return NotebookRun(outcome=None, workspace=None, evidence=None, result=invalid.items, status="invalid")
-        outcome, workspace = run_submission(submission, settings)
-        evidence = build_evidence(outcome, host_path_mapper(workspace))
-        result = None
-        if name is not None:
-            result = score_items(loaded, check_all(loaded, evidence))
-        from grader.pipeline import STATUS
-
+        graded = grade_submission(collect_submissions(notebook)[0], settings)
+        if graded.evidence is None:  # not a gradable notebook
+            return NotebookRun(None, None, None, result=graded.result.items, status=graded.result.status)
         run = NotebookRun(
-            outcome=outcome,
-            workspace=workspace,
-            evidence=evidence,
-            result=result,
-            status=STATUS.get(outcome.status, "error"),
+            outcome=graded.outcome,
+            workspace=graded.workspace,
+            evidence=graded.evidence,
+            result=graded.result.items if name is not None else None,
+            status=graded.result.status,
         )
         self._memo[memo_key] = run
         return run

@@ -18,9 +18,15 @@ from grader.datasets.fashion import FILES as FASHION_FILES
 from grader.datasets.hcv import COLUMNS as HCV_COLUMNS
 from grader.datasets.idx import idx_bytes, read_idx
 from grader.errors import DatasetError
+from grader.i18n import render
 
-CATEGORY_COUNTS = {"0=Blood Donor": 533, "0s=suspect Blood Donor": 7, "1=Hepatitis": 24,
-                   "2=Fibrosis": 21, "3=Cirrhosis": 30}
+CATEGORY_COUNTS = {
+    "0=Blood Donor": 533,
+    "0s=suspect Blood Donor": 7,
+    "1=Hepatitis": 24,
+    "2=Fibrosis": 21,
+    "3=Cirrhosis": 30,
+}
 MISSING = {"ALB": 1, "ALP": 18, "ALT": 1, "CHOL": 10, "PROT": 1}
 
 
@@ -57,6 +63,7 @@ def write_npz(path: Path, **arrays: np.ndarray) -> Path:
 
 # -- the API ------------------------------------------------------------------------------------
 
+
 def test_dataset_names_lists_every_dataset() -> None:
     assert set(dataset_names()) == {"hcv", "mnist", "fashion_mnist", "iris", "digits"}
 
@@ -84,6 +91,7 @@ def test_digits_stage_nothing(dirs: tuple[Path, Path]) -> None:
 
 # -- HCV ----------------------------------------------------------------------------------------
 
+
 def test_real_hcv_is_copied_under_both_names(dirs: tuple[Path, Path], hcv_csv: Path) -> None:
     work, home = dirs
     (staged,) = stage_datasets(["hcv"], work, home, hcv_csv.parent)
@@ -91,11 +99,10 @@ def test_real_hcv_is_copied_under_both_names(dirs: tuple[Path, Path], hcv_csv: P
     assert staged.names == ("hcvdat0.csv", "HepatitisCdata.csv")
     for name in staged.names:
         assert (work / name).read_bytes() == hcv_csv.read_bytes()
-    assert "real" in staged.note
+    assert "real" in render(staged.note)
 
 
-def test_kaggle_name_is_accepted_as_the_real_file(dirs: tuple[Path, Path], hcv_csv: Path,
-                                                  tmp_path: Path) -> None:
+def test_kaggle_name_is_accepted_as_the_real_file(dirs: tuple[Path, Path], hcv_csv: Path, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "HepatitisCdata.csv").write_bytes(hcv_csv.read_bytes())
@@ -112,8 +119,9 @@ def test_hcv_with_wrong_columns_names_the_file(dirs: tuple[Path, Path], tmp_path
         stage_datasets(["hcv"], *dirs, data_dir)
 
 
-def test_hcv_with_unknown_category_is_refused(dirs: tuple[Path, Path], tmp_path: Path,
-                                              synthetic_hcv: StagedFile) -> None:
+def test_hcv_with_unknown_category_is_refused(
+    dirs: tuple[Path, Path], tmp_path: Path, synthetic_hcv: StagedFile
+) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     text = synthetic_hcv.path.read_text().replace('"2=Fibrosis"', '"2=Fibrose"', 1)
@@ -124,7 +132,7 @@ def test_hcv_with_unknown_category_is_refused(dirs: tuple[Path, Path], tmp_path:
 
 def test_synthetic_hcv_has_the_real_layout(synthetic_hcv: StagedFile) -> None:
     assert synthetic_hcv.standin
-    assert "stand-in" in synthetic_hcv.note
+    assert "stand-in" in render(synthetic_hcv.note)
     header = next(csv.reader(io.StringIO(synthetic_hcv.path.read_text())))
     assert tuple(header) == ("", *HCV_COLUMNS)
     frame = pd.read_csv(synthetic_hcv.path, index_col=0)
@@ -136,8 +144,7 @@ def test_synthetic_hcv_has_the_real_layout(synthetic_hcv: StagedFile) -> None:
     assert (frame.drop(columns=["Category", "Sex"]).fillna(1) > 0).all().all()
 
 
-def test_synthetic_hcv_is_the_same_bytes_every_time(synthetic_hcv: StagedFile,
-                                                   dirs: tuple[Path, Path]) -> None:
+def test_synthetic_hcv_is_the_same_bytes_every_time(synthetic_hcv: StagedFile, dirs: tuple[Path, Path]) -> None:
     (again,) = stage_datasets(["hcv"], *dirs)
     assert again.path.read_bytes() == synthetic_hcv.path.read_bytes()
     assert (dirs[0] / "HepatitisCdata.csv").read_bytes() == again.path.read_bytes()
@@ -162,10 +169,8 @@ def test_synthetic_hcv_is_learnable(synthetic_hcv: StagedFile) -> None:
     frame = pd.read_csv(synthetic_hcv.path, index_col=0)
     x = frame.drop(columns="Category").assign(Sex=lambda t: (t["Sex"] == "m").astype(int))
     y = frame["Category"]
-    model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
-                          LogisticRegression(max_iter=2000))
-    predicted = cross_val_predict(model, np.log1p(x), y,
-                                  cv=StratifiedKFold(5, shuffle=True, random_state=0))
+    model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(max_iter=2000))
+    predicted = cross_val_predict(model, np.log1p(x), y, cv=StratifiedKFold(5, shuffle=True, random_state=0))
     majority = np.full(len(y), y.mode()[0])
     # the real data gives about 0.65 with a small MLP; the majority class about 0.19
     assert f1_score(y, predicted, average="macro") > 0.5
@@ -174,11 +179,12 @@ def test_synthetic_hcv_is_learnable(synthetic_hcv: StagedFile) -> None:
 
 # -- MNIST --------------------------------------------------------------------------------------
 
+
 def test_mnist_standin_has_the_keras_format(standin_npz: StagedFile) -> None:
     assert standin_npz.standin
     assert standin_npz.names == ("mnist.npz",)
     assert standin_npz.path.parts[-3:] == (".keras", "datasets", "mnist.npz")
-    assert "stand-in" in standin_npz.note
+    assert "stand-in" in render(standin_npz.note)
     with np.load(standin_npz.path, allow_pickle=False) as archive:
         assert sorted(archive.files) == ["x_test", "x_train", "y_test", "y_train"]
         x_train, y_train = archive["x_train"], archive["y_train"]
@@ -194,8 +200,7 @@ def test_mnist_standin_has_the_keras_format(standin_npz: StagedFile) -> None:
     assert x_train[:, -2:, :].max() == 0
 
 
-def test_mnist_standin_is_the_same_bytes_every_time(standin_npz: StagedFile,
-                                                    dirs: tuple[Path, Path]) -> None:
+def test_mnist_standin_is_the_same_bytes_every_time(standin_npz: StagedFile, dirs: tuple[Path, Path]) -> None:
     (again,) = stage_datasets(["mnist"], *dirs)
     assert again.path.read_bytes() == standin_npz.path.read_bytes()
 
@@ -210,17 +215,33 @@ def test_real_mnist_is_copied(dirs: tuple[Path, Path], tmp_path: Path) -> None:
     assert staged.path.read_bytes() == real.read_bytes()
 
 
-@pytest.mark.parametrize(("arrays", "reason"), [
-    ({"x_train": np.zeros((3, 28, 28), np.uint8)}, "missing the arrays y_train, x_test, y_test"),
-    ({"x_train": np.zeros((3, 8, 8), np.uint8), "y_train": np.zeros(3, np.uint8),
-      "x_test": np.zeros((3, 28, 28), np.uint8), "y_test": np.zeros(3, np.uint8)},
-     r"x_train should be uint8 of shape \(N, 28, 28\)"),
-    ({"x_train": np.zeros((3, 28, 28), np.uint8), "y_train": np.zeros(2, np.uint8),
-      "x_test": np.zeros((3, 28, 28), np.uint8), "y_test": np.zeros(3, np.uint8)},
-     "y_train should hold one label per image"),
-])
-def test_malformed_mnist_is_refused(dirs: tuple[Path, Path], tmp_path: Path,
-                                    arrays: dict[str, np.ndarray], reason: str) -> None:
+@pytest.mark.parametrize(
+    ("arrays", "reason"),
+    [
+        ({"x_train": np.zeros((3, 28, 28), np.uint8)}, "missing the arrays y_train, x_test, y_test"),
+        (
+            {
+                "x_train": np.zeros((3, 8, 8), np.uint8),
+                "y_train": np.zeros(3, np.uint8),
+                "x_test": np.zeros((3, 28, 28), np.uint8),
+                "y_test": np.zeros(3, np.uint8),
+            },
+            r"x_train should be uint8 of shape \(N, 28, 28\)",
+        ),
+        (
+            {
+                "x_train": np.zeros((3, 28, 28), np.uint8),
+                "y_train": np.zeros(2, np.uint8),
+                "x_test": np.zeros((3, 28, 28), np.uint8),
+                "y_test": np.zeros(3, np.uint8),
+            },
+            "y_train should hold one label per image",
+        ),
+    ],
+)
+def test_malformed_mnist_is_refused(
+    dirs: tuple[Path, Path], tmp_path: Path, arrays: dict[str, np.ndarray], reason: str
+) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     write_npz(data_dir / "mnist.npz", **arrays)
@@ -241,18 +262,20 @@ def test_standin_npz_has_fixed_zip_times(standin_npz: StagedFile) -> None:
 
 # -- Fashion-MNIST ------------------------------------------------------------------------------
 
+
 def write_fashion(folder: Path, n_train: int = 4, n_test: int = 2) -> None:
     """Four tiny but valid Fashion-MNIST files."""
     folder.mkdir(parents=True, exist_ok=True)
-    for n, labels, images in ((n_train, FASHION_FILES[0], FASHION_FILES[1]),
-                              (n_test, FASHION_FILES[2], FASHION_FILES[3])):
+    for n, labels, images in (
+        (n_train, FASHION_FILES[0], FASHION_FILES[1]),
+        (n_test, FASHION_FILES[2], FASHION_FILES[3]),
+    ):
         (folder / labels).write_bytes(idx_bytes(np.arange(n, dtype=np.uint8) % 10))
         (folder / images).write_bytes(idx_bytes(np.full((n, 28, 28), 7, np.uint8)))
 
 
 @pytest.mark.parametrize("subfolder", ["", "fashion-mnist"])
-def test_real_fashion_from_the_data_directory(dirs: tuple[Path, Path], tmp_path: Path,
-                                              subfolder: str) -> None:
+def test_real_fashion_from_the_data_directory(dirs: tuple[Path, Path], tmp_path: Path, subfolder: str) -> None:
     data_dir = tmp_path / "data"
     write_fashion(data_dir / subfolder)
     staged = stage_datasets(["fashion_mnist"], *dirs, data_dir)
@@ -270,12 +293,13 @@ def test_fashion_system_copy_is_real(dirs: tuple[Path, Path]) -> None:
     assert read_idx(staged[0].path).shape == (60000,)
 
 
-def test_fashion_standin_without_any_real_copy(dirs: tuple[Path, Path], tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fashion_standin_without_any_real_copy(
+    dirs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(fashion_module, "SYSTEM_COPY", tmp_path / "absent")
     monkeypatch.setattr(fashion_module, "STANDIN_SIZES", {"train": 200, "test": 50})
     staged = stage_datasets(["fashion_mnist"], *dirs)
-    assert all(s.standin for s in staged) and "stand-in" in staged[0].note
+    assert all(s.standin for s in staged) and "stand-in" in render(staged[0].note)
     by_name = {s.names[0]: read_idx(s.path) for s in staged}
     assert by_name[FASHION_FILES[1]].shape == (200, 28, 28)
     assert by_name[FASHION_FILES[3]].shape == (50, 28, 28)
@@ -308,25 +332,26 @@ def test_fashion_counts_must_match(dirs: tuple[Path, Path], tmp_path: Path) -> N
 
 # -- Iris ---------------------------------------------------------------------------------------
 
+
 def test_iris_comes_in_the_three_layouts_notebooks_read(dirs: tuple[Path, Path]) -> None:
     work, home = dirs
     staged = stage_datasets(["iris"], work, home)
     assert not any(f.standin for f in staged)
     assert {n for f in staged for n in f.names} == {"iris.csv", "Iris.csv", "iris.data"}
     kaggle = pd.read_csv(work / "Iris.csv")  # Kaggle's: Id, ...Cm, Species "Iris-setosa"
-    assert list(kaggle.columns) == ["Id", "SepalLengthCm", "SepalWidthCm", "PetalLengthCm", "PetalWidthCm",
-                                    "Species"]
+    assert list(kaggle.columns) == ["Id", "SepalLengthCm", "SepalWidthCm", "PetalLengthCm", "PetalWidthCm", "Species"]
     assert kaggle["Id"].tolist() == list(range(1, 151))
-    assert kaggle["Species"].value_counts().to_dict() == {"Iris-setosa": 50, "Iris-versicolor": 50,
-                                                          "Iris-virginica": 50}
+    assert kaggle["Species"].value_counts().to_dict() == {
+        "Iris-setosa": 50,
+        "Iris-versicolor": 50,
+        "Iris-virginica": 50,
+    }
     uci = pd.read_csv(work / "iris.data", header=None)  # UCI's: no header
     for cache in ("seaborn-data", ".cache/seaborn"):  # sns.load_dataset("iris"), old and new seaborn
         assert (home / cache / "iris.csv").read_text() == (work / "iris.csv").read_text()
     assert uci.shape == (150, 5) and uci.iloc[0].tolist() == [5.1, 3.5, 1.4, 0.2, "Iris-setosa"]
     frame = pd.read_csv(work / "iris.csv")  # seaborn's
-    assert list(frame.columns) == ["sepal_length", "sepal_width", "petal_length", "petal_width",
-                                   "species"]
+    assert list(frame.columns) == ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
     assert frame.shape == (150, 5)
-    assert frame["species"].value_counts().to_dict() == {"setosa": 50, "versicolor": 50,
-                                                         "virginica": 50}
+    assert frame["species"].value_counts().to_dict() == {"setosa": 50, "versicolor": 50, "virginica": 50}
     assert frame.iloc[0, :4].tolist() == [5.1, 3.5, 1.4, 0.2]

@@ -10,8 +10,27 @@ from pydantic import BaseModel, ConfigDict
 
 from ..models.evidence import Evidence, LayerRecord, ModelRecord
 from ..models.results import CheckResult, Message
-from .common import canonical_activation, canonical_layer, final_model, one_of
+from .choices import one_of
+from .final_model import final_model
+from .names import canonical_activation, canonical_layer
 from .registry import Params, register
+
+MESSAGES: tuple[str, ...] = (
+    "architecture.ok",
+    "architecture.no_model",
+    "architecture.wrong_framework",
+    "architecture.layer_count",
+    "architecture.layer_mismatch",
+    "architecture.layer_missing",
+    "architecture.param_count",
+    "architecture.output_units",
+    "architecture.output_activation",
+    "architecture.hidden_layers",
+    "architecture.hidden_activation",
+    "architecture.model_class",
+    "architecture.sklearn_param",
+)
+"""Catalogue codes this check emits."""
 
 WEIGHTED = frozenset({"dense", "conv1d", "conv2d", "conv3d", "simplernn", "lstm", "gru", "embedding"})
 IGNORED = frozenset({"inputlayer"})

@@ -18,6 +18,16 @@ from ..models.results import CheckResult, Message
 from .registry import Params, register
 from .rows import same_rows
 
+MESSAGES: tuple[str, ...] = (
+    "integrity.ok",
+    "integrity.probe_missing",
+    "integrity.tampered",
+    "integrity.altered",
+    "integrity.claim",
+    "integrity.curve",
+)
+"""Catalogue codes this check emits."""
+
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(%?)")
 CURVE_WORDS = re.compile(r"loss|acc", re.IGNORECASE)
 

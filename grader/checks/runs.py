@@ -8,6 +8,16 @@ from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from .registry import Params, register
 
+MESSAGES: tuple[str, ...] = (
+    "runs.ok",
+    "runs.no_cells",
+    "runs.cell_errors",
+    "runs.kernel_died",
+    "runs.timeout",
+    "runs.not_run",
+)
+"""Catalogue codes this check emits."""
+
 
 class RunsParams(Params):
     """Parameters of ``runs``."""

@@ -1,4 +1,4 @@
-"""``compile``, ``training`` and ``tuning``: how the model was compiled, trained and tuned."""
+"""``training``: fit was called with the rubric's epochs/batch/validation data; loss went down."""
 
 from __future__ import annotations
 
@@ -9,58 +9,20 @@ from pydantic import Field
 
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
-from .common import canonical_loss, canonical_metric, final_fit, final_model, one_of, snake
+from .final_model import final_fit
 from .registry import Params, register
-from .rows import assessed_rows, same_rows
 
-
-class CompileParams(Params):
-    """Parameters of ``compile``."""
-
-    optimizer: str | list[str] | None = None
-    loss: str | list[str] | None = None
-    metrics: list[str] | None = None
-    """Metrics that must be among the compiled ones (``acc`` counts as ``accuracy``)."""
-    learning_rate: float | None = None
-
-
-@register("compile", CompileParams)
-def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
-    """The final Keras model was compiled with the expected optimizer, loss and metrics."""
-    model = final_model(evidence)
-    if model is None:
-        return CheckResult.fail(Message("compile.no_model"))
-    if model.framework != "keras":
-        return CheckResult.fail(Message("compile.not_keras", {"found": model.final_class or model.cls}))
-    record = evidence.compile_for(model.mid)
-    if record is None:
-        return CheckResult.fail(Message("compile.not_compiled"))
-    facts: dict[str, Any] = {
-        "optimizer": record.optimizer,
-        "learning_rate": record.learning_rate,
-        "loss": record.loss,
-        "metrics": list(record.metrics),
-    }
-    problems = []
-    optimizers = [snake(str(o)) for o in one_of(params.optimizer)]
-    if optimizers and snake(record.optimizer) not in optimizers:
-        problems.append(Message("compile.optimizer", {"found": record.optimizer, "expected": one_of(params.optimizer)}))
-    losses = [canonical_loss(str(v)) for v in one_of(params.loss)]
-    if losses and canonical_loss(record.loss) not in losses:
-        problems.append(Message("compile.loss", {"found": record.loss, "expected": one_of(params.loss)}))
-    have = {canonical_metric(m) for m in record.metrics}
-    missing = [m for m in params.metrics or [] if canonical_metric(m) not in have]
-    if missing:
-        problems.append(Message("compile.metrics", {"missing": missing, "found": list(record.metrics)}))
-    if params.learning_rate is not None and (
-        record.learning_rate is None or not math.isclose(record.learning_rate, params.learning_rate, rel_tol=1e-3)
-    ):
-        problems.append(
-            Message("compile.learning_rate", {"found": record.learning_rate, "expected": params.learning_rate})
-        )
-    if problems:
-        return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.0, **facts)
-    return CheckResult.ok(Message("compile.ok", {"optimizer": record.optimizer, "loss": record.loss}), **facts)
+MESSAGES: tuple[str, ...] = (
+    "training.ok",
+    "training.no_fit",
+    "training.epochs",
+    "training.min_epochs",
+    "training.batch_size",
+    "training.no_validation",
+    "training.no_history",
+    "training.loss_not_decreasing",
+)
+"""Catalogue codes this check emits."""
 
 
 class TrainingParams(Params):
@@ -119,90 +81,5 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
             "training.ok",
             {"epochs": fit.epochs_run or fit.epochs, "first": loss[0] if loss else 0, "last": loss[-1] if loss else 0},
         ),
-        **facts,
-    )
-
-
-class TuningParams(Params):
-    """Parameters of ``tuning``."""
-
-    min_configs: int = 2
-    """How many distinct hyper-parameter configurations must be trained and compared."""
-
-
-def configuration(evidence: Evidence, fit: FitRecord) -> tuple[Any, ...]:
-    """What distinguishes one training run from another: architecture, optimizer, fit settings."""
-    model = evidence.models.get(fit.mid)
-    compile_record = evidence.compile_for(fit.mid)
-    layers = tuple((x.type, x.units, x.filters, x.activation, x.rate) for x in model.layers) if model else ()
-    params = tuple(
-        sorted((k, str(v)) for k, v in (model.params if model else {}).items() if k not in ("random_state", "verbose"))
-    )
-    optimizer = (compile_record.optimizer, compile_record.learning_rate) if compile_record else None
-    return (layers, params, optimizer, fit.epochs, fit.batch_size)
-
-
-def _compared_on(evidence: Evidence, fit: FitRecord) -> str | None:
-    """Where a run was judged: "validation", "test", or None when it was not judged at all."""
-    test = evidence.roles.test
-    if fit.validation.mode == "split":
-        return "validation"
-    if fit.validation.mode == "data":
-        return "test" if same_rows(fit.validation.x, test) else "validation"
-    judged = [rows for rows in assessed_rows(evidence, fit.mid) if not same_rows(rows, fit.x)]
-    if not judged:
-        return None
-    return "test" if all(same_rows(rows, test) for rows in judged) else "validation"
-
-
-def configurations_judged_on_test(evidence: Evidence) -> set[tuple[Any, ...]]:
-    """Configurations whose trained models were evaluated on the test rows.  One is the final
-    model's honest report; two or more means the test set was used to choose between them."""
-    test = evidence.roles.test
-    if test is None:
-        return set()
-    return {
-        configuration(evidence, fit)
-        for fit in evidence.fits
-        if any(same_rows(rows, test) for rows in assessed_rows(evidence, fit.mid))
-    }
-
-
-@register("tuning", TuningParams)
-def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
-    """At least N hyper-parameter configurations were trained and compared on validation data."""
-    for search in evidence.searches:
-        if search.n_candidates >= params.min_configs:
-            return CheckResult.ok(
-                Message("tuning.search", {"method": search.method, "count": search.n_candidates}),
-                configurations=search.n_candidates,
-                method=search.method,
-            )
-    on_validation: set[tuple[Any, ...]] = set()
-    on_test: set[tuple[Any, ...]] = set()
-    for fit in evidence.fits:
-        where = _compared_on(evidence, fit)
-        if where == "validation":
-            on_validation.add(configuration(evidence, fit))
-        elif where == "test":
-            on_test.add(configuration(evidence, fit))
-    chosen_on_test = configurations_judged_on_test(evidence)
-    if len(chosen_on_test) >= 2:
-        on_test |= chosen_on_test
-        on_validation -= chosen_on_test
-    facts: dict[str, Any] = {
-        "configurations_on_validation": len(on_validation),
-        "configurations_on_test": len(on_test),
-        "fits": len(evidence.fits),
-    }
-    if len(chosen_on_test) >= 2:
-        return CheckResult.fail(Message("tuning.on_test", {"count": len(chosen_on_test)}), fraction=0.25, **facts)
-    if len(on_validation) >= params.min_configs:
-        return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), **facts)
-    if len(on_test) + len(on_validation) >= params.min_configs and on_test:
-        return CheckResult.fail(Message("tuning.on_test", {"count": len(on_test)}), fraction=0.25, **facts)
-    return CheckResult.fail(
-        Message("tuning.too_few", {"count": len(on_validation), "expected": params.min_configs}),
-        fraction=0.5 if on_validation else 0.0,
         **facts,
     )

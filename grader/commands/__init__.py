@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import check, export, grade, reference, rubric
+from . import check, export, grade, reference, report, rubric
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
             **common,
         )
     if args.command == "export":
-        return export.main(directory=args.dir, fmt=args.fmt)
+        return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang)
+    if args.command == "report":
+        return report.main(directory=args.dir, lang=args.lang)
     if args.command == "rubric":
         return rubric.main(path=args.path)
     if args.command == "reference":

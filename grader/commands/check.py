@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from ..errors import SubmissionError
-from ..fileio import write_json_atomic
+from ..export.results_file import result_to_json
+from ..fileio import write_json_atomic, write_text_atomic
 from ..intake import collect_submissions
-from ..pipeline import grade_submission
-from .setup import cache_from, data_dir_from, rubric_from, sandbox_choice, settings_for
+from ..pipeline import GradeSettings, cache_from, data_dir_from, grade_submission, rubric_from, sandbox_choice
 
 
 def main(
@@ -29,31 +29,24 @@ def main(
 
     from ..report import print_summary, render_submission_html
 
-    loaded, folder = rubric_from(rubric)
-    path = Path(notebook)
-    if not path.is_file():
+    loaded = rubric_from(rubric)
+    if not Path(notebook).is_file():
         raise SubmissionError(f"{notebook}: no such notebook")
-    submission = collect_submissions(path)[0]
+    submission = collect_submissions(Path(notebook))[0]
     if submission.problem:
         raise SubmissionError(f"{notebook}: {submission.problem}")
     sandboxed, warning = sandbox_choice(required=require_sandbox, allowed=True)
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
-    settings = settings_for(
-        loaded,
-        folder,
-        data_dir=data_dir_from(data_dir),
-        lang=lang,
-        cache=cache_from(cache_dir, no_cache),
-        sandboxed=sandboxed,
+    settings = GradeSettings(
+        loaded, data_dir=data_dir_from(data_dir), sandboxed=sandboxed, cache=cache_from(cache_dir, no_cache)
     )
     graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)
     if json_out:
-        write_json_atomic(Path(json_out), graded.result.to_json(), indent=1)
+        write_json_atomic(Path(json_out), result_to_json(graded.result, lang), indent=1)
     if html_out:
-        html = render_submission_html(
-            graded.result, graded.evidence, lang=lang, rubric_title=loaded.title.get(lang), student_view=True
+        write_text_atomic(
+            Path(html_out), render_submission_html(graded.result, graded.evidence, lang=lang, student_view=True)
         )
-        Path(html_out).write_text(html, encoding="utf-8")
     return 0 if graded.result.all_required_passed else 1

@@ -6,9 +6,8 @@ import sys
 
 from ..errors import ConfigError
 from ..intake import collect_submissions
-from ..pipeline import grade_submission
+from ..pipeline import GradeSettings, cache_from, data_dir_from, grade_submission, rubric_from, sandbox_choice
 from ..rubric.locate import bundled_dir, rubric_names
-from .setup import cache_from, data_dir_from, rubric_from, sandbox_choice, settings_for
 
 
 def main(
@@ -21,27 +20,19 @@ def main(
     no_sandbox: bool = False,
 ) -> int:
     """Grade the references; print one line each; exit 0 only when all score full marks."""
-    chosen = names or rubric_names()
     sandboxed, warning = sandbox_choice(required=False, allowed=not no_sandbox)
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
+    data, cache = data_dir_from(data_dir), cache_from(cache_dir, no_cache)
     failures = 0
-    for name in chosen:
-        rubric, folder = rubric_from(name)
-        if not rubric.reference:
-            raise ConfigError(f"rubric {name!r} names no reference notebook")
-        notebook = bundled_dir("reference") / rubric.reference
-        if not notebook.is_file():
-            raise ConfigError(f"rubric {name!r}: reference {rubric.reference} not found")
-        settings = settings_for(
-            rubric,
-            folder,
-            data_dir=data_dir_from(data_dir),
-            lang=lang,
-            cache=cache_from(cache_dir, no_cache),
-            sandboxed=sandboxed,
-        )
-        result = grade_submission(collect_submissions(notebook)[0], settings).result
+    for name in names or rubric_names():
+        rubric = rubric_from(name)
+        notebook = bundled_dir("reference") / (rubric.reference or "")
+        if not rubric.reference or not notebook.is_file():
+            raise ConfigError(f"rubric {name!r}: names no reference notebook, or its reference is not bundled")
+        result = grade_submission(
+            collect_submissions(notebook)[0], GradeSettings(rubric, data, sandboxed, cache)
+        ).result
         full = result.status == "graded" and result.score == result.max_score
         failures += 0 if full else 1
         failed = ", ".join(i.id for i in result.items if not i.passed)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..fileio import write_bytes_atomic
+from ..models.results import Message
 from .idx import idx_bytes, read_idx_shape
 from .staged import StagedFile, copy_file
 
@@ -44,10 +45,10 @@ def stage_fashion(home: Path, data_dir: Path | None) -> list[StagedFile]:
     """Put the four Fashion-MNIST files into the Keras cache under ``home``."""
     target = home / ".keras" / "datasets" / FOLDER
     source = _user_copy(data_dir)
-    note = "Fashion-MNIST: the real data (from the data directory)"
+    note = Message("dataset.fashion_real")
     if source is None and _complete(SYSTEM_COPY):
         source = SYSTEM_COPY
-        note = f"Fashion-MNIST: the real data (the system copy in {SYSTEM_COPY})"
+        note = Message("dataset.fashion_system", {"path": str(SYSTEM_COPY)})
     if source is not None:
         validate_fashion(source)
         return [
@@ -60,10 +61,7 @@ def stage_fashion(home: Path, data_dir: Path | None) -> list[StagedFile]:
             )
             for name in FILES
         ]
-    note = (
-        "Fashion-MNIST: offline synthetic stand-in (crude drawn silhouettes of the 10 classes, "
-        "not real photos); accuracy will differ from real Fashion-MNIST"
-    )
+    note = Message("dataset.fashion_standin")
     staged = []
     for name, data in standin_fashion_files().items():
         write_bytes_atomic(target / name, data)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..fileio import write_bytes_atomic
+from ..models.results import Message
 from .staged import StagedFile, copy_file, find_first
 
 HCV_NAMES = ("hcvdat0.csv", "HepatitisCdata.csv")
@@ -103,17 +104,13 @@ def stage_hcv(work: Path, data_dir: Path | None) -> list[StagedFile]:
         validate_hcv(real)
         for name in HCV_NAMES:
             copy_file(real, work / name)
-        note = f"HCV: the real UCI data ({real.name} from the data directory)"
+        note = Message("dataset.hcv_real", {"file": real.name})
         standin = False
     else:
         text = synthetic_hcv_csv().encode("utf-8")
         for name in HCV_NAMES:
             write_bytes_atomic(work / name, text)
-        note = (
-            "HCV: offline synthetic stand-in (615 generated patients with the real file's "
-            "columns, category counts and missing values); scores will differ from the "
-            "real data"
-        )
+        note = Message("dataset.hcv_standin")
         standin = True
     return [StagedFile(dataset="hcv", path=work / HCV_NAMES[0], names=HCV_NAMES, standin=standin, note=note)]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..fileio import write_bytes_atomic
+from ..models.results import Message
 from .staged import StagedFile
 
 COLUMNS = ("sepal_length", "sepal_width", "petal_length", "petal_width", "species")
@@ -20,7 +21,7 @@ KAGGLE_COLUMNS = ("Id", "SepalLengthCm", "SepalWidthCm", "PetalLengthCm", "Petal
 SEABORN_CACHES = ("seaborn-data", ".cache/seaborn", "Library/Caches/seaborn")
 """Where seaborn.load_dataset looks for ``NAME.csv`` before it tries the network: old seaborn,
 then platformdirs' cache folder on Linux (XDG_CACHE_HOME is ``home/.cache`` in a run) and macOS."""
-NOTE = "Iris: the real data (scikit-learn's copy, 150 flowers) as iris.csv, Iris.csv and iris.data"
+NOTE = Message("dataset.iris")
 
 
 def stage_iris(work: Path, home: Path) -> list[StagedFile]:

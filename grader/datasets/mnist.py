@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..fileio import write_bytes_atomic
+from ..models.results import Message
 from .staged import StagedFile, copy_file, find_first
 
 MNIST_FILE = "mnist.npz"
@@ -42,7 +43,7 @@ def stage_mnist(home: Path, data_dir: Path | None) -> list[StagedFile]:
                 path=target,
                 names=(MNIST_FILE,),
                 standin=False,
-                note="MNIST: the real data (mnist.npz from the data directory)",
+                note=Message("dataset.mnist_real"),
             )
         ]
     write_bytes_atomic(target, standin_mnist_npz())
@@ -52,8 +53,7 @@ def stage_mnist(home: Path, data_dir: Path | None) -> list[StagedFile]:
             path=target,
             names=(MNIST_FILE,),
             standin=True,
-            note="MNIST: offline stand-in (scikit-learn's 1,797 real 8x8 digits resized "
-            "to 28x28); accuracy will differ from real MNIST",
+            note=Message("dataset.mnist_standin"),
         )
     ]
 

@@ -6,6 +6,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..models.results import Message
+
 
 @dataclass(frozen=True)
 class StagedFile:
@@ -19,8 +21,8 @@ class StagedFile:
     """File names a notebook may open it by (for a Keras cache: the cache file name)."""
     standin: bool
     """True when this is the grader's offline stand-in, not the real data."""
-    note: str
-    """One plain-English line for the student's report."""
+    note: Message
+    """One line for the student's report (a ``dataset.*`` code of the catalogue)."""
 
 
 def copy_file(source: Path, target: Path) -> Path:

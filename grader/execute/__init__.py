@@ -1,19 +1,20 @@
 """Execute stage: run a notebook with the probe in a private workspace.
 
-``execute_notebook`` is the one entry point; the sandbox, when given, wraps the worker
-process (nbclient and the kernel together).
+``execute_notebook`` is the one entry point; the sandbox, when given (as a ``Confinement``),
+wraps the worker process (nbclient and the kernel together) and concludes its outcome.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..models.execution import ExecutionJob, ExecutionOutcome
-from .launch import Wrapper, launch
+from .launch import Confinement, Wrapper, launch
 from .workspace import Workspace, create_workspace, host_path_mapper, new_token
 
-__all__ = ["ExecutionResult", "Workspace", "execute_notebook", "host_path_mapper"]
+__all__ = ["Confinement", "ExecutionResult", "Workspace", "Wrapper", "execute_notebook", "host_path_mapper"]
 
 
 @dataclass(frozen=True)
@@ -28,23 +29,22 @@ def execute_notebook(
     notebook: Path,
     root: Path,
     *,
-    datasets: dict[str, str] | None = None,
     cell_timeout: float = 600.0,
     notebook_timeout: float = 1800.0,
     seed: int = 0,
     siblings: list[Path] | None = None,
     wrap: Wrapper | None = None,
-    prepare: object | None = None,
+    prepare: Callable[[Workspace], dict[str, str]] | None = None,
 ) -> ExecutionResult:
     """Copy ``notebook`` into a workspace under ``root``, run it, and return the outcome.
 
-    ``datasets`` maps the file names a notebook may ask for to staged files;
-    ``prepare(workspace)`` (optional) runs before the kernel starts - used to stage data.
+    ``prepare(workspace)`` (optional) runs before the kernel starts: it stages the data and
+    returns the file names a notebook may ask for, mapped to the staged files.
+    ``wrap`` confines the worker: a ``Confinement`` such as ``Sandbox(...)`` (a bare command
+    wrapper is still accepted; see ``launch.confinement``).
     """
     workspace = create_workspace(notebook, root, siblings)
-    served = dict(datasets or {})
-    if callable(prepare):
-        served.update(prepare(workspace) or {})
+    served = dict(prepare(workspace) or {}) if prepare is not None else {}
     job = ExecutionJob(
         notebook=str(workspace.notebook),
         workdir=str(workspace.work),

@@ -1,10 +1,14 @@
 """Start the worker for one job (inside the sandbox when one is given) and collect its reports.
 
 The worker shares its sandbox with the student's kernel, so the launcher trusts nothing it
-finds on disk: it hands the worker a one-time key (``channel``), reads the signed reports
-(each finished cell with its outputs, then the outcome, then - from the sandbox supervisor -
-which limit tripped), and writes ``outcome.json`` and ``executed.ipynb`` itself.  If the
-worker dies, the cells it reported still count and the rest are ``not_run``.
+finds on disk: it hands the worker a one-time key (``grader.channel``), reads the signed
+reports (each finished cell with its outputs, then the outcome, then - from the sandbox
+supervisor - which limit tripped), and writes ``outcome.json`` and ``executed.ipynb`` itself.
+If the worker dies, the cells it reported still count and the rest are ``not_run``.
+
+The launcher knows nothing of the sandbox: it is handed a ``Confinement`` (the sandbox
+implements one without importing this package), asks it for the wrapped command, and lets it
+``conclude`` the outcome when its supervisor sent a verdict.
 """
 
 from __future__ import annotations
@@ -18,19 +22,53 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import nbformat
 
+from .. import channel
 from ..errors import GraderBug
 from ..fileio import write_json_atomic
-from ..models.execution import CellRun, ExecutionJob, ExecutionOutcome, RunStatus
-from . import channel
+from ..models.execution import HARD_LIMIT_MARGIN_S, CellRun, ExecutionJob, ExecutionOutcome, RunStatus
 from .runner import code_cells
 
-HARD_LIMIT_MARGIN_S = 60.0
 READER_GRACE_S = 30.0
-Wrapper = Callable[[list[str], ExecutionJob], list[str]]
+
+
+@runtime_checkable
+class Confinement(Protocol):
+    """What confines the worker (the sandbox): wraps its command, then has the last word on the outcome."""
+
+    def command(self, argv: list[str], job: ExecutionJob) -> list[str]:
+        """The command that runs ``argv`` confined (its supervisor may send one verdict on the channel)."""
+        ...
+
+    def conclude(self, outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
+        """The outcome with the supervisor's verdict (``channel.VERDICT_KIND``) applied."""
+        ...
+
+
+CommandWrapper = Callable[[list[str], ExecutionJob], list[str]]
+"""A bare command wrapper (tests): it can wrap but not conclude."""
+Wrapper = Confinement | CommandWrapper
+
+
+@dataclass(frozen=True)
+class _Bare:
+    """A bare wrapper as a ``Confinement``: with no one to apply them, verdicts are ignored."""
+
+    wrap: CommandWrapper
+
+    def command(self, argv: list[str], job: ExecutionJob) -> list[str]:
+        return self.wrap(argv, job)
+
+    def conclude(self, outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
+        return outcome
+
+
+def confinement(wrap: Wrapper) -> Confinement:
+    """``wrap`` as a ``Confinement`` (a bare callable is adapted)."""
+    return wrap if isinstance(wrap, Confinement) else _Bare(wrap)
 
 
 def worker_command(job_path: str) -> list[str]:
@@ -54,26 +92,27 @@ class Reports:
                     self.cells[int(data["run"]["index"])] = data
                 elif kind == "outcome":
                     self.outcome = dict(data)
-                elif kind == "sandbox":
+                elif kind == channel.VERDICT_KIND:
                     self.verdict = dict(data)
 
 
 def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] | None = None) -> ExecutionOutcome:
-    """Run ``job`` in a child process (wrapped by ``wrap``, e.g. the sandbox) and return its outcome."""
+    """Run ``job`` in a child process (confined by ``wrap``, e.g. the sandbox) and return its outcome."""
+    confined = confinement(wrap) if wrap is not None else None
     os.makedirs(job.out_dir, exist_ok=True)
     source = nbformat.read(job.notebook, as_version=4)  # before the student's code can touch it
     job_path = os.path.join(job.out_dir, "job.json")
     write_json_atomic(job_path, job.to_json())
     command: Sequence[str] = worker_command(job_path)
-    if wrap is not None:
-        command = wrap(list(command), job)
+    if confined is not None:
+        command = confined.command(list(command), job)
     key = secrets.token_bytes(channel.KEY_BYTES)
     key_read, key_write = os.pipe()
     os.write(key_write, key)
     os.close(key_write)
     child_env = dict(env if env is not None else os.environ)
     child_env[channel.KEY_FD_ENV] = str(key_read)
-    if wrap is not None:
+    if confined is not None:
         child_env[channel.SUPERVISOR_KEY_ENV] = key.hex()
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
     reports = Reports()
@@ -106,15 +145,21 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
             _kill_group(process)
             code = None
         reader.join(READER_GRACE_S)
-    outcome = settle(job, source, reports, code, hard_limit)
+    outcome = settle(job, source, reports, code, hard_limit, confined)
     write_json_atomic(os.path.join(job.out_dir, "outcome.json"), outcome.to_json())
     return outcome
 
 
 def settle(
-    job: ExecutionJob, source: nbformat.NotebookNode, reports: Reports, code: int | None, hard_limit: float
+    job: ExecutionJob,
+    source: nbformat.NotebookNode,
+    reports: Reports,
+    code: int | None,
+    hard_limit: float,
+    confined: Confinement | None = None,
 ) -> ExecutionOutcome:
-    """The outcome from what was reported; the executed notebook rebuilt from the reported cells."""
+    """The outcome from what was reported; the executed notebook rebuilt from the reported cells;
+    a verdict (only a confined run's supervisor sends one) concluded by the confinement."""
     executed = os.path.join(job.out_dir, "executed.ipynb")
     for index, report in reports.cells.items():
         if 0 <= index < len(source.cells) and source.cells[index].cell_type == "code":
@@ -135,10 +180,8 @@ def settle(
         )
     else:
         outcome = _from_progress(job, source, reports, "kernel_died", _worker_failure(code), executed)
-    if reports.verdict is not None:
-        from ..sandbox.verdict import apply_verdict  # only sandboxed runs send a verdict
-
-        outcome = apply_verdict(outcome, reports.verdict)
+    if reports.verdict is not None and confined is not None:
+        outcome = confined.conclude(outcome, reports.verdict)
     return outcome
 
 

@@ -2,7 +2,7 @@
 
 It is what the sandbox wraps: nbclient and the kernel live together inside it.  Its reports
 (each finished cell, the executed notebook, the outcome) go home as signed lines on its
-private copy of stdout (see ``channel``); everything else it or the kernel prints goes to a
+private copy of stdout (see ``grader.channel``); everything else it or the kernel prints goes to a
 capped log in the evidence folder.  It exits 0 whenever it could judge the notebook.
 """
 
@@ -17,9 +17,9 @@ from dataclasses import asdict
 
 import nbformat
 
+from .. import channel
 from ..fileio import write_json_atomic
 from ..models.execution import CellRun, ExecutionJob
-from . import channel
 from .runner import code_cells, run_notebook
 
 KERNEL_ENV = {

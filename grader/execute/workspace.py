@@ -40,6 +40,18 @@ def new_token() -> str:
     return "grader-" + secrets.token_hex(8)
 
 
+def workspace_at(root: Path, notebook_name: str) -> Workspace:
+    """The folders of the run kept under ``root`` (a cached or kept run), without creating any."""
+    return Workspace(
+        root=root,
+        work=root / "work",
+        home=root / "home",
+        evidence=root / "evidence",
+        out=root / "out",
+        notebook=root / "work" / notebook_name,
+    )
+
+
 def create_workspace(notebook: Path, root: Path, siblings: list[Path] | None = None) -> Workspace:
     """Copy the notebook (and the files handed in with it) into a fresh workspace under ``root``."""
     root.mkdir(parents=True, exist_ok=True)

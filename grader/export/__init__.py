@@ -10,10 +10,16 @@ from ..errors import ConfigError
 from ..models.results import Result
 from .gradescope import gradescope_results, write_gradescope
 from .junit import write_junit
-from .results_file import read_results, result_from_json
+from .results_file import (
+    read_results,
+    read_results_with_language,
+    result_from_json,
+    result_to_json,
+)
 from .spreadsheets import write_canvas_csv, write_grades_csv, write_moodle_csv
 
-Exporter = Callable[[Sequence[Result], Path], Path]
+Exporter = Callable[[Sequence[Result], Path, str], Path]
+"""(results, folder, language of the text) -> the file or folder written."""
 
 FORMATS: dict[str, Exporter] = {
     "csv": write_grades_csv,
@@ -34,10 +40,21 @@ def exporter_for(fmt: str) -> Exporter:
         raise ConfigError(f"unknown export format '{fmt}'{hint} (choose from {', '.join(FORMATS)})") from None
 
 
-def export_results(results_dir: Path, fmt: str) -> Path:
-    """Write ``results_dir/results.jsonl`` in format ``fmt``; returns the file (or folder)."""
+def export_results(results_dir: Path, fmt: str, lang: str | None = None) -> Path:
+    """Write ``results_dir/results.jsonl`` in format ``fmt``, its text in ``lang`` (default: the
+    language the results were written in); returns the file (or folder)."""
     exporter = exporter_for(fmt)
-    return exporter(read_results(Path(results_dir)), Path(results_dir))
+    read = read_results_with_language(Path(results_dir))
+    chosen = lang or (read[0][1] if read else "en")
+    return exporter([result for result, _ in read], Path(results_dir), chosen)
 
 
-__all__ = ["FORMATS", "export_results", "exporter_for", "gradescope_results", "read_results", "result_from_json"]
+__all__ = [
+    "FORMATS",
+    "export_results",
+    "exporter_for",
+    "gradescope_results",
+    "read_results",
+    "result_from_json",
+    "result_to_json",
+]

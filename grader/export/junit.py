@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..fileio import write_text_atomic
+from ..i18n import feedback_text, note_texts, title_text
 from ..models.results import Result
 from .summary import number, status_line, student_key
 
@@ -30,7 +31,7 @@ def _properties(parent: ET.Element, values: dict[str, str]) -> None:
         ET.SubElement(properties, "property", name=name, value=_xml(value))
 
 
-def _suite(result: Result) -> ET.Element:
+def _suite(result: Result, lang: str) -> ET.Element:
     failures = sum(not i.passed for i in result.items)
     errors = 0 if result.status == "graded" else 1
     suite = ET.Element(
@@ -58,28 +59,28 @@ def _suite(result: Result) -> ET.Element:
         case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric), name="status")
         ET.SubElement(case, "error", message=_xml(status_line(result)), type=result.status).text = _xml(result.reason)
     for item in result.items:
+        title, feedback = title_text(item, lang), feedback_text(item, lang)
         case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric), name=_xml(item.id), time="0")
         _properties(
             case,
             {
-                "title": item.title,
+                "title": title,
                 "points": number(item.points),
                 "max_points": number(item.max_points),
                 "visibility": item.visibility,
             },
         )
         if not item.passed:
-            failure = ET.SubElement(
-                case, "failure", type=item.check, message=_xml(_first_line(item.feedback) or item.title)
-            )
-            failure.text = _xml(item.feedback)
+            failure = ET.SubElement(case, "failure", type=item.check, message=_xml(_first_line(feedback) or title))
+            failure.text = _xml(feedback)
     cell_errors = [f"cell {c.index}: {c.error}" for c in result.cells if c.error]
-    if cell_errors or result.notes:
-        ET.SubElement(suite, "system-out").text = _xml("\n".join([*cell_errors, *result.notes]))
+    notes = note_texts(result, lang)
+    if cell_errors or notes:
+        ET.SubElement(suite, "system-out").text = _xml("\n".join([*cell_errors, *notes]))
     return suite
 
 
-def write_junit(results: Sequence[Result], results_dir: Path) -> Path:
+def write_junit(results: Sequence[Result], results_dir: Path, lang: str = "en") -> Path:
     """``junit.xml`` with a ``testsuites`` root holding every submission."""
     root = ET.Element(
         "testsuites",
@@ -89,7 +90,7 @@ def write_junit(results: Sequence[Result], results_dir: Path) -> Path:
         errors=str(sum(r.status != "graded" for r in results)),
     )
     for result in results:
-        root.append(_suite(result))
+        root.append(_suite(result, lang))
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
     return write_text_atomic(results_dir / JUNIT_FILE, text + "\n")

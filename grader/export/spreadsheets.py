@@ -32,7 +32,7 @@ def _item_ids(results: Sequence[Result]) -> list[str]:
     return list(seen)
 
 
-def write_grades_csv(results: Sequence[Result], results_dir: Path) -> Path:
+def write_grades_csv(results: Sequence[Result], results_dir: Path, lang: str = "en") -> Path:
     """``grades.csv``: one row per submission, points per item id."""
     item_ids = _item_ids(results)
     rows = [["student", "submission", "status", "score", "max_score", *item_ids]]
@@ -63,7 +63,9 @@ def canvas_column(rubric: str, assignment_id: int | None) -> str:
     return f"{rubric} ({assignment_id})" if assignment_id is not None else rubric
 
 
-def write_canvas_csv(results: Sequence[Result], results_dir: Path, *, assignment_id: int | None = None) -> Path:
+def write_canvas_csv(
+    results: Sequence[Result], results_dir: Path, lang: str = "en", *, assignment_id: int | None = None
+) -> Path:
     """``canvas.csv``: Canvas gradebook import, one assignment column per rubric.
 
     Without ``assignment_id`` Canvas creates a new assignment named after the rubric with the
@@ -82,7 +84,7 @@ def write_canvas_csv(results: Sequence[Result], results_dir: Path, *, assignment
     return write_text_atomic(results_dir / "canvas.csv", _csv_text(rows))
 
 
-def write_moodle_csv(results: Sequence[Result], results_dir: Path) -> Path:
+def write_moodle_csv(results: Sequence[Result], results_dir: Path, lang: str = "en") -> Path:
     """``moodle.csv``: Moodle "Import grades from CSV" (identifier, grade, feedback).
 
     Moodle asks at import which user field the identifier maps to (ID number, username...).
@@ -90,6 +92,10 @@ def write_moodle_csv(results: Sequence[Result], results_dir: Path) -> Path:
     rows = [list(MOODLE_COLUMNS)]
     for result in results:
         rows.append(
-            [spreadsheet_text(student_key(result)), number(result.score), spreadsheet_text(feedback_digest(result))]
+            [
+                spreadsheet_text(student_key(result)),
+                number(result.score),
+                spreadsheet_text(feedback_digest(result, lang)),
+            ]
         )
     return write_text_atomic(results_dir / "moodle.csv", _csv_text(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from ..i18n import feedback_text, note_texts, title_text
 from ..models.results import Result
 
 # Cells a spreadsheet would run as a formula (CSV injection): student ids come from file names.
@@ -38,17 +39,18 @@ def status_line(result: Result) -> str:
     return f"{result.status}: {result.reason}" if result.reason else result.status
 
 
-def feedback_digest(result: Result) -> str:
+def feedback_digest(result: Result, lang: str = "en") -> str:
     """What a student may read in an LMS: status, visible items with verdicts, failed cells."""
     lines = [status_line(result)]
     for item in result.items:
         if item.visibility == "hidden":
             continue
         mark = "✓" if item.passed else "✗"
-        line = f"{mark} {item.title} ({number(item.points)}/{number(item.max_points)})"
-        lines.append(f"{line}: {item.feedback}" if item.feedback and not item.passed else line)
+        line = f"{mark} {title_text(item, lang)} ({number(item.points)}/{number(item.max_points)})"
+        feedback = feedback_text(item, lang)
+        lines.append(f"{line}: {feedback}" if feedback and not item.passed else line)
     for cell in result.cells:
         if cell.status in ("error", "timeout") and cell.error:
             lines.append(f"cell {cell.index}: {cell.error.strip().splitlines()[0]}")
-    lines.extend(result.notes)
+    lines.extend(note_texts(result, lang))
     return "\n".join(lines)

@@ -2,7 +2,9 @@
 
 Checks speak in :class:`~grader.models.results.Message` codes; the words live in
 ``messages.yaml`` (one entry per code, both languages side by side, so a translator sees
-the English next to the Indonesian).
+the English next to the Indonesian).  This is the one catalogue: check feedback, notes and
+the reports' own frame (``label.*``).  Results hold messages, never text; the functions
+here render them when a result is shown, in whichever language the reader asks for.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..models.results import Message
+from ..models.results import WORDS, ItemResult, Message, Result
 
 LANGUAGES = ("en", "id")
 _CATALOGUE = Path(__file__).with_name("messages.yaml")
@@ -69,6 +71,8 @@ def _fmt(value: Any) -> Any:
 
 def render(message: Message, lang: str = "en") -> str:
     """The message in ``lang`` with its values filled in."""
+    if message.code == WORDS:  # a rubric's or an instructor's own words, carried in both languages
+        return str(message.params.get(lang) or message.params.get("en") or "")
     entry = catalogue().get(message.code)
     if entry is None:
         return message.code + (f" {message.params}" if message.params else "")
@@ -79,3 +83,32 @@ def render(message: Message, lang: str = "en") -> str:
 def template_fields(code: str, lang: str) -> set[str]:
     """Placeholders used by one template (for the catalogue's own tests)."""
     return {name for _, name, _, _ in string.Formatter().parse(catalogue()[code][lang]) if name}
+
+
+def feedback_text(item: ItemResult, lang: str = "en") -> str:
+    """An item's feedback: the check's own words, then the instructor's remark."""
+    return " ".join(text for text in (render(m, lang) for m in item.messages) if text)
+
+
+def title_text(item: ItemResult, lang: str = "en") -> str:
+    """An item's title as the rubric gives it in ``lang``."""
+    return render(item.title, lang)
+
+
+def rubric_title_text(result: Result, lang: str = "en") -> str:
+    """The rubric's title in ``lang``; its short name when the result carries no title."""
+    return render(result.rubric_title, lang) if result.rubric_title is not None else result.rubric
+
+
+def note_texts(result: Result, lang: str = "en") -> list[str]:
+    """The result's notes, one line each, repeats folded."""
+    return list(dict.fromkeys(render(note, lang) for note in result.notes))
+
+
+@lru_cache(maxsize=len(LANGUAGES) + 1)
+def labels(lang: str) -> dict[str, str]:
+    """The reports' own words (``label.<key>`` entries) in ``lang``, by key."""
+    chosen = lang if lang in LANGUAGES else "en"
+    return {
+        code.removeprefix("label."): entry[chosen] for code, entry in catalogue().items() if code.startswith("label.")
+    }

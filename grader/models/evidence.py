@@ -44,6 +44,7 @@ __all__ = [
     "FigureRecord",
     "FitRecord",
     "GridRecord",
+    "InstructorTestOutcome",
     "LayerRecord",
     "LineRecord",
     "Measurement",
@@ -128,6 +129,22 @@ class SavedModelCheck:
 
 
 @dataclass(frozen=True)
+class InstructorTestOutcome:
+    """What running one instructor test file (``test_*`` functions) against the evidence gave."""
+
+    file: str
+    """The file as the rubric names it (absolute once the rubric is loaded)."""
+    tests: tuple[str, ...] = ()
+    """Names of the ``test_*`` functions that were run."""
+    failures: tuple[str, ...] = ()
+    """One line per failed test: ``name: message``."""
+    load_error: str | None = None
+    """``ExceptionType: message`` when importing the file raised; then no test ran."""
+    missing: bool = False
+    """True when there was no such Python file."""
+
+
+@dataclass(frozen=True)
 class DataRoles:
     """Which rows the final model trained on, validated on and was tested on."""
 
@@ -185,6 +202,8 @@ class Evidence:
     reevaluation_problem: str | None = None
     """Why the grader could not measure the final model itself, in words."""
     saved_models: tuple[SavedModelCheck, ...] = ()
+    instructor_tests: dict[str, InstructorTestOutcome] = field(default_factory=dict)
+    """Outcome per instructor test file, keyed by ``str(Path(file))``; filled by the evidence stage."""
 
     def compile_for(self, mid: str) -> CompileRecord | None:
         """The last compile of a model."""

@@ -8,6 +8,10 @@ from typing import Any, Literal
 CellStatus = Literal["ok", "error", "timeout", "not_run"]
 RunStatus = Literal["completed", "timeout", "kernel_died", "error"]
 
+HARD_LIMIT_MARGIN_S = 60.0
+"""Seconds past ``ExecutionJob.notebook_timeout`` before the launcher kills a run outright.
+A sandbox ends its run earlier (at half this margin) so that it, not a SIGKILL, says why."""
+
 
 @dataclass(frozen=True)
 class CellRun:

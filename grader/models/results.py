@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 RESULT_SCHEMA = 1
+WORDS = "words"
+"""The catalogue code of :meth:`Message.words`."""
 SubmissionStatus = Literal["graded", "timeout", "kernel_died", "invalid", "error"]
 
 
@@ -16,6 +18,12 @@ class Message:
     code: str
     """Key in ``grader.i18n`` (e.g. ``split.no_validation``)."""
     params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def words(cls, en: str, id: str | None = None) -> Message:
+        """Words that are not in the catalogue (a rubric's title, an instructor's remark), in both
+        languages; Indonesian falls back to English."""
+        return cls(WORDS, {"en": en, "id": id or en})
 
 
 @dataclass(frozen=True)
@@ -43,34 +51,20 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class ItemResult:
-    """One rubric item, scored (the ``items`` entries of the result JSON)."""
+    """One rubric item, scored.  Words are kept as messages and rendered when shown."""
 
     id: str
     check: str
-    title: str
+    title: Message
+    """The rubric's title of the item, in both languages (``Message.words``)."""
     points: float
     max_points: float
     passed: bool
-    feedback: str
+    messages: tuple[Message, ...]
+    """The check's findings, then the instructor's remark for a pass or a fail."""
     evidence: dict[str, Any]
     visibility: Literal["visible", "hidden"] = "visible"
     required: bool = True
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ItemResult:
-        """One ``items`` entry of the result JSON."""
-        return cls(
-            id=str(data["id"]),
-            check=str(data.get("check", "")),
-            title=str(data.get("title", "")),
-            points=float(data.get("points", 0.0)),
-            max_points=float(data.get("max_points", 0.0)),
-            passed=bool(data.get("passed", False)),
-            feedback=str(data.get("feedback") or ""),
-            evidence=dict(data.get("evidence") or {}),
-            visibility="hidden" if data.get("visibility") == "hidden" else "visible",
-            required=bool(data.get("required", True)),
-        )
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class CellResult:
 
 @dataclass(frozen=True)
 class Result:
-    """The graded submission (contract: schema 1)."""
+    """The graded submission (contract: schema 1; written as JSON by ``grader.export.results_file``)."""
 
     submission: str
     student: str | None
@@ -97,71 +91,12 @@ class Result:
     cells: tuple[CellResult, ...]
     reason: str | None = None
     """One line when the status is not ``graded`` (what limit, what was wrong)."""
-    lang: str = "en"
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     """Things done on the student's behalf (a skipped pip line, a served dataset, a stand-in)."""
-    rubric_title: str | None = None
-    """The rubric's title in ``lang`` (for class pages and gradebook columns)."""
+    rubric_title: Message | None = None
+    """The rubric's title in both languages (for class pages and gradebook columns)."""
 
     @property
     def all_required_passed(self) -> bool:
         """Exit code 0 of ``grader check`` / ``grade``."""
         return self.status == "graded" and all(i.passed for i in self.items if i.required)
-
-    def to_json(self) -> dict[str, Any]:
-        """The result JSON of the contract."""
-        return {
-            "schema": RESULT_SCHEMA,
-            "submission": self.submission,
-            "student": self.student,
-            "rubric": self.rubric,
-            "rubric_title": self.rubric_title,
-            "status": self.status,
-            "score": round(self.score, 4),
-            "max_score": round(self.max_score, 4),
-            "duration_s": round(self.duration_s, 3),
-            "reason": self.reason,
-            "lang": self.lang,
-            "items": [
-                {
-                    "id": i.id,
-                    "check": i.check,
-                    "title": i.title,
-                    "points": round(i.points, 4),
-                    "max_points": i.max_points,
-                    "passed": i.passed,
-                    "feedback": i.feedback,
-                    "evidence": i.evidence,
-                    "visibility": i.visibility,
-                    "required": i.required,
-                }
-                for i in self.items
-            ],
-            "cells": [{"index": c.index, "status": c.status, "error": c.error} for c in self.cells],
-            "notes": list(self.notes),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Result:
-        """Inverse of :meth:`to_json`; fields added after schema 1 default when absent."""
-        schema = data.get("schema", RESULT_SCHEMA)
-        if schema != RESULT_SCHEMA:
-            raise ValueError(f"result schema {schema} (this grader reads {RESULT_SCHEMA})")
-        return cls(
-            submission=str(data["submission"]),
-            student=None if data.get("student") is None else str(data["student"]),
-            rubric=str(data.get("rubric", "")),
-            status=data["status"],
-            score=float(data.get("score", 0.0)),
-            max_score=float(data.get("max_score", 0.0)),
-            duration_s=float(data.get("duration_s", 0.0)),
-            items=tuple(ItemResult.from_json(i) for i in data.get("items") or ()),
-            cells=tuple(
-                CellResult(index=int(c["index"]), status=c["status"], error=c.get("error"))
-                for c in data.get("cells") or ()
-            ),
-            reason=data.get("reason"),
-            lang=str(data.get("lang", "en")),
-            notes=tuple(str(n) for n in data.get("notes") or ()),
-            rubric_title=data.get("rubric_title"),
-        )

@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import PureWindowsPath
 from urllib.parse import quote
 
+from ..i18n import title_text
 from ..models.results import Result
 from .figures import png_data_uri, score_histogram_png
 from .labels import format_number, format_percent, labels_for
@@ -69,7 +70,7 @@ def _item_columns(results: Sequence[Result], lang: str) -> list[ItemColumn]:
     order: dict[str, str] = {}
     for result in results:
         for item in result.items:
-            order.setdefault(item.id, item.title)
+            order.setdefault(item.id, title_text(item, lang))
     columns = []
     for item_id, title in order.items():
         verdicts = [i.passed for r in results for i in r.items if i.id == item_id]

@@ -6,6 +6,7 @@ images as ``data:`` URIs, no scripts, and a Content-Security-Policy that forbids
 
 from __future__ import annotations
 
+from ..i18n import rubric_title_text
 from ..models.evidence import Evidence
 from ..models.results import Result
 from .evidence_view import build_evidence_view
@@ -28,7 +29,6 @@ def render_submission_html(
     evidence: Evidence | None,
     *,
     lang: str = "en",
-    rubric_title: str | None = None,
     student_view: bool = False,
 ) -> str:
     """The report page for one submission, as a complete HTML document.
@@ -45,18 +45,18 @@ def render_submission_html(
         w=words,
         result=result,
         student=student_name(result, words),
-        rubric_title=rubric_title or result.rubric,
+        rubric_title=rubric_title_text(result, lang),
         status=status_text(result.status, words),
         duration=format_number(result.duration_s, lang, 1),
         score=format_number(score, lang),
         max_score=format_number(maximum, lang),
         percent=format_percent(fraction, lang),
         bar_width=f"{100 * fraction:.1f}",
-        items=shown_items(result, student_view),
+        items=shown_items(result, student_view, lang),
         points=lambda value: format_number(value, lang),
         problems=cell_problems(result, evidence),
         not_run=cells_not_run(result, evidence),
         partial=evidence is not None and result.status in ("timeout", "kernel_died"),
         ev=build_evidence_view(evidence, words, lang),
-        notes=notes_for(result, evidence),
+        notes=notes_for(result, evidence, lang),
     )

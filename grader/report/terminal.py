@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..models.results import ItemResult, Result
+from ..i18n import note_texts
+from ..models.results import Result
 from .labels import format_number, format_percent, labels_for
 from .view import (
+    ShownItem,
     cell_problems,
     cells_not_run,
     score_fraction,
@@ -48,7 +50,7 @@ def _header(result: Result, words: Mapping[str, str], lang: str, student_view: b
     return text
 
 
-def _items_table(items: tuple[ItemResult, ...], words: Mapping[str, str], lang: str, marks: tuple[str, str]) -> Table:
+def _items_table(items: tuple[ShownItem, ...], words: Mapping[str, str], lang: str, marks: tuple[str, str]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
     table.add_column("", no_wrap=True, width=1)
     table.add_column(words["points"], justify="right", no_wrap=True)
@@ -72,7 +74,7 @@ def print_summary(result: Result, console: Console, *, lang: str = "en", student
     words = labels_for(lang)
     marks = _marks(console)
     console.print(_header(result, words, lang, student_view))
-    items = shown_items(result, student_view)
+    items = shown_items(result, student_view, lang)
     if items:
         console.print()
         console.print(_items_table(items, words, lang, marks))
@@ -88,8 +90,9 @@ def print_summary(result: Result, console: Console, *, lang: str = "en", student
             console.print(line)
         if not_run:
             console.print(Text(words["cells_not_run"].format(count=not_run.count, first=not_run.first), style="red"))
-    if result.notes:
+    notes = note_texts(result, lang)
+    if notes:
         console.print()
         console.print(Text(words["notes"], style="bold"))
-        for note in result.notes:
+        for note in notes:
             console.print(Text(f"- {note}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..i18n import feedback_text, note_texts, title_text
 from ..models.evidence import Evidence
 from ..models.execution import CellRun
 from ..models.results import CellResult, ItemResult, Result
@@ -47,11 +48,41 @@ def first_line(text: str | None, limit: int = ERROR_LINE_LIMIT) -> str:
     return ""
 
 
-def shown_items(result: Result, student_view: bool) -> tuple[ItemResult, ...]:
-    """The items a reader sees: all of them, or only visible ones for a student."""
-    if not student_view:
-        return result.items
-    return tuple(i for i in result.items if i.visibility != "hidden")
+@dataclass(frozen=True)
+class ShownItem:
+    """One scored item as a reader sees it: its words rendered in the reader's language."""
+
+    id: str
+    check: str
+    title: str
+    feedback: str
+    points: float
+    max_points: float
+    passed: bool
+    evidence: dict[str, object]
+    visibility: str
+    required: bool
+
+
+def shown_item(item: ItemResult, lang: str) -> ShownItem:
+    """``item`` with its title and feedback rendered in ``lang``."""
+    return ShownItem(
+        id=item.id,
+        check=item.check,
+        title=title_text(item, lang),
+        feedback=feedback_text(item, lang),
+        points=item.points,
+        max_points=item.max_points,
+        passed=item.passed,
+        evidence=item.evidence,
+        visibility=item.visibility,
+        required=item.required,
+    )
+
+
+def shown_items(result: Result, student_view: bool, lang: str = "en") -> tuple[ShownItem, ...]:
+    """The items a reader sees (all of them, or only visible ones for a student), rendered in ``lang``."""
+    return tuple(shown_item(i, lang) for i in result.items if not student_view or i.visibility != "hidden")
 
 
 def shown_totals(result: Result, student_view: bool) -> tuple[float, float]:
@@ -115,14 +146,14 @@ def cells_not_run(result: Result, evidence: Evidence | None) -> NotRun | None:
     return NotRun(count=len(skipped), first=skipped[0]) if skipped else None
 
 
-def notes_for(result: Result, evidence: Evidence | None) -> list[str]:
-    """Things done on the student's behalf, as rendered by the pipeline.
+def notes_for(result: Result, evidence: Evidence | None, lang: str = "en") -> list[str]:
+    """Things done on the student's behalf, rendered in ``lang``.
 
     Raw evidence notes are codes; they are listed only when the result carries no rendered
     notes, so that a partial run still says what the grader did.
     """
     if result.notes:
-        return list(result.notes)
+        return note_texts(result, lang)
     if evidence is None:
         return []
     return [note.code + (f" ({_details(note.detail)})" if note.detail else "") for note in evidence.notes]

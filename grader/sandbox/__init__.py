@@ -1,10 +1,14 @@
 """Run the notebook worker (nbclient and the kernel together) inside bubblewrap.
 
-``Sandbox().wrap`` turns the worker command into a sandboxed one and plugs into
-``execute_notebook(..., wrap=...)``.  Inside: the system and Python read-only, only this
-job's workspace writable, a private /tmp, no network but loopback, no view of other
-submissions, rubrics or reference solutions; rlimits on every process and a cgroup on the
-whole tree.  See ``describe()`` for the limits actually in force on this machine.
+A ``Sandbox`` plugs into ``execute_notebook(..., wrap=Sandbox(...))``: its ``command`` turns
+the worker command into a sandboxed one, and its ``conclude`` names the limit its supervisor
+saw trip in the run's outcome.  It is the executor's ``Confinement`` by shape only: this
+package does not import ``grader.execute``, nor that one this.
+
+Inside: the system and Python read-only, only this job's workspace writable, a private /tmp,
+no network but loopback, no view of other submissions, rubrics or reference solutions;
+rlimits on every process and a cgroup on the whole tree.  See ``describe()`` for the limits
+actually in force on this machine.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ import functools
 import os
 import subprocess
 import sys
+from typing import Any
 
 from ..errors import SandboxUnavailable
-from ..execute.launch import HARD_LIMIT_MARGIN_S
 from ..fileio import write_json_atomic
-from ..models.execution import ExecutionJob
+from ..models.execution import HARD_LIMIT_MARGIN_S, ExecutionJob, ExecutionOutcome
 from .cgroups import cgroup_support
 from .limits import LIMITS_ENV, SandboxLimits, rlimits, usable_cores
 from .mounts import bwrap_command, bwrap_options, bwrap_path, namespace_args
+from .verdict import apply_verdict
 
 __all__ = ["Sandbox", "SandboxLimits", "sandbox_available"]
 
@@ -66,7 +71,7 @@ def _tree_limits() -> tuple[list[str], str]:
 
 
 class Sandbox:
-    """Wraps worker commands in bubblewrap with ``limits``."""
+    """Wraps worker commands in bubblewrap with ``limits``; names the limit that stopped a run."""
 
     def __init__(self, limits: SandboxLimits = SandboxLimits()) -> None:  # noqa: B008 - frozen, so sharing is safe
         self.limits = limits
@@ -75,8 +80,8 @@ class Sandbox:
         # RLIMIT_NPROC is useless for root (never enforced) and redundant with the cgroup
         return "pids" not in controllers and os.geteuid() != 0
 
-    def wrap(self, command: list[str], job: ExecutionJob) -> list[str]:
-        """The sandboxed form of ``command`` (usable as ``launch(wrap=sandbox.wrap)``)."""
+    def command(self, argv: list[str], job: ExecutionJob) -> list[str]:
+        """The sandboxed form of ``argv``: the supervisor, which runs it in bubblewrap."""
         ok, why = sandbox_available()
         if not ok:
             raise SandboxUnavailable(why)
@@ -85,7 +90,7 @@ class Sandbox:
         env = {LIMITS_ENV: limits.to_env(job.notebook_timeout)}
         table = rlimits(limits, job.notebook_timeout, nproc=self._nproc_rlimit(controllers))
         spec = {
-            "command": bwrap_command(command, job, tmp_bytes=limits.file_size_mb * 1024 * 1024, env=env),
+            "command": bwrap_command(argv, job, tmp_bytes=limits.file_size_mb * 1024 * 1024, env=env),
             "rlimits": [[which, soft, hard] for which, (soft, hard) in table.items()],
             "cgroup": bool(controllers),
             "processes": limits.processes,
@@ -103,6 +108,10 @@ class Sandbox:
         path = os.path.join(job.out_dir, SPEC_FILE)
         write_json_atomic(path, spec)
         return [sys.executable, "-m", "grader.sandbox.supervise", path]
+
+    def conclude(self, outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
+        """``outcome`` with the supervisor's verdict applied (the tripped limit named, in words)."""
+        return apply_verdict(outcome, verdict)
 
     def describe(self) -> list[str]:
         """The limits in force on this machine, one line each, in words."""

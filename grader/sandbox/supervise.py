@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from ..execute import channel
+from .. import channel
 from ..fileio import write_json_atomic
 from .cgroups import JobCgroup, create_job_cgroup
 from .limits import apply_rlimits
@@ -136,7 +136,7 @@ def run(spec: dict[str, Any]) -> int:
     _record(spec, tripped=limit, exit_status=code, peak_memory_mb=peak and round(peak / 2**20))
     if key:
         verdict = {"limit": limit, **{name: spec[name] for name in VERDICT_FIELDS}}
-        channel.Sender(sys.stdout.fileno(), key).send("sandbox", verdict)
+        channel.Sender(sys.stdout.fileno(), key).send(channel.VERDICT_KIND, verdict)
     return code if code is not None and code >= 0 else 128 - (code or 0)
 
 

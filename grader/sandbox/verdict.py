@@ -2,7 +2,8 @@
 
 The executor inside the sandbox only sees its kernel die of SIGKILL; the supervisor outside
 knows whether the cgroup's memory or process limit did it.  It sends that verdict (signed)
-to the launcher, which applies it here to the outcome the executor reported.
+to the launcher, which hands it to ``Sandbox.conclude``: applied here to the outcome the
+executor reported.
 """
 
 from __future__ import annotations

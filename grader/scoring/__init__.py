@@ -1,27 +1,36 @@
-"""Scoring stage: rubric + check results -> scored items (points, partial credit, feedback)."""
+"""Scoring stage: rubric + check results -> scored items (points, partial credit, messages).
+
+Nothing here renders text: an item keeps the check's messages and the instructor's remark
+as messages, and the title in both languages; reports render them in the reader's language.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..i18n import render
+from ..models.execution import CellRun
 from ..models.results import CellResult, CheckResult, ItemResult, Message
-from ..models.rubric import Rubric, RubricItem
+from ..models.rubric import Rubric, RubricItem, Text
 
-__all__ = ["feedback_text", "score_item", "score_items", "total"]
+__all__ = ["cell_results", "item_messages", "score_item", "score_items", "total", "words"]
 
 
-def feedback_text(item: RubricItem, result: CheckResult, lang: str) -> str:
-    """The check's own words, then the instructor's words for a pass or a fail."""
-    parts = [render(m, lang) for m in result.messages]
+def words(text: Text) -> Message:
+    """A rubric's text in both languages, as a message."""
+    return Message.words(text.en, text.id)
+
+
+def item_messages(item: RubricItem, result: CheckResult) -> tuple[Message, ...]:
+    """The check's own messages, then the instructor's remark for a pass or a fail."""
+    messages = list(result.messages)
     if item.feedback is not None:
         extra = item.feedback.passed if result.passed else item.feedback.failed
         if extra is not None:
-            parts.append(extra.get(lang))
-    return " ".join(p for p in parts if p)
+            messages.append(words(extra))
+    return tuple(messages)
 
 
-def score_item(item: RubricItem, result: CheckResult, lang: str = "en") -> ItemResult:
+def score_item(item: RubricItem, result: CheckResult) -> ItemResult:
     """Points for one item: all when passed, the check's share when it allows partial credit."""
     if result.passed:
         points = item.points
@@ -32,23 +41,23 @@ def score_item(item: RubricItem, result: CheckResult, lang: str = "en") -> ItemR
     return ItemResult(
         id=item.id,
         check=item.check,
-        title=item.title.get(lang),
+        title=words(item.title),
         points=float(points),
         max_points=float(item.points),
         passed=result.passed,
-        feedback=feedback_text(item, result, lang),
+        messages=item_messages(item, result),
         evidence=dict(result.evidence),
         visibility=item.visibility,
         required=item.required,
     )
 
 
-def score_items(rubric: Rubric, results: Mapping[str, CheckResult], lang: str = "en") -> tuple[ItemResult, ...]:
+def score_items(rubric: Rubric, results: Mapping[str, CheckResult]) -> tuple[ItemResult, ...]:
     """Every rubric item scored; an item without a result scores zero."""
     scored = []
     for item in rubric.items:
         result = results.get(item.id) or CheckResult.fail(Message("scoring.not_checked"))
-        scored.append(score_item(item, result, lang))
+        scored.append(score_item(item, result))
     return tuple(scored)
 
 
@@ -58,6 +67,6 @@ def total(items: tuple[ItemResult, ...], visible_only: bool = False) -> tuple[fl
     return float(sum(i.points for i in chosen)), float(sum(i.max_points for i in chosen))
 
 
-def cell_results(cells: tuple[object, ...]) -> tuple[CellResult, ...]:
+def cell_results(cells: tuple[CellRun, ...]) -> tuple[CellResult, ...]:
     """Cell runs as they appear in the result JSON."""
-    return tuple(CellResult(index=c.index, status=c.status, error=c.error) for c in cells)  # type: ignore[attr-defined]
+    return tuple(CellResult(index=c.index, status=c.status, error=c.error) for c in cells)

@@ -107,6 +107,22 @@ def test_grade_a_folder_writes_reports_and_exports(tmp_path, run_store):
     assert len(lines) == len(list(folder.glob("*.ipynb")))
     assert (out / "index.html").exists()
     assert main(["export", str(out), "--format", "csv"]) == 0
+    # the same folder shown again in Bahasa Indonesia, nothing executed, the evidence read again
+    before = {p.name: p.read_text() for p in out.glob("*.json")}
+    assert main(["report", str(out), "--lang", "id"]) == 0
+    first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert first["lang"] == "id" and first["status"] == "graded"
+    pages = [p.read_text() for p in out.glob("*.html") if p.name != "index.html"]
+    assert pages and all('lang="id"' in page for page in pages)
+    assert all("Yang diamati oleh grader" in page and 'id="no-evidence"' not in page for page in pages)
+    assert 'lang="id"' in (out / "index.html").read_text()
+    after = {p.name: json.loads(p.read_text()) for p in out.glob("*.json")}
+    for name, text in before.items():  # scores unchanged; only words differ
+        old = json.loads(text)
+        assert (old["score"], [i["passed"] for i in old["items"]]) == (
+            after[name]["score"],
+            [i["passed"] for i in after[name]["items"]],
+        )
 
 
 def _sandbox() -> bool:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from grader.commands.grade import report_name, rubric_for
 from grader.errors import ConfigError
 from grader.models.submission import Submission
+from grader.pipeline import report_name, rubric_for
 
 
 def sub(path):

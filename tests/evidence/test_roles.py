@@ -243,8 +243,9 @@ def test_without_a_trained_model_the_splits_give_the_roles():
     ev = evidence(
         splits=splits,
         prep_fits=(
-            PrepFitRecord(seq=0, cell=1, estimator="StandardScaler", module="sklearn", mid="s1", input=everything,
-                          method="fit"),
+            PrepFitRecord(
+                seq=0, cell=1, estimator="StandardScaler", module="sklearn", mid="s1", input=everything, method="fit"
+            ),
         ),
     )
     roles = analyse_roles(ev)
@@ -261,8 +262,9 @@ def test_scaler_fitted_on_the_rows_keras_later_splits_for_validation_does_not_le
     ev = evidence(
         splits=(split(1, everything, train, test),),
         prep_fits=(
-            PrepFitRecord(seq=2, cell=2, estimator="StandardScaler", module="sklearn", mid="s1", input=train,
-                          method="fit"),
+            PrepFitRecord(
+                seq=2, cell=2, estimator="StandardScaler", module="sklearn", mid="s1", input=train, method="fit"
+            ),
         ),
         transforms=(transform(3, train, s_train), transform(4, test, s_test)),
         models={"m1": keras_model()},
@@ -280,8 +282,9 @@ def test_scaler_fitted_on_training_and_validation_rows_leaks_the_validation_set(
     ev = evidence(
         splits=splits,
         prep_fits=(
-            PrepFitRecord(seq=3, cell=2, estimator="MinMaxScaler", module="sklearn", mid="s1", input=pool,
-                          method="fit"),
+            PrepFitRecord(
+                seq=3, cell=2, estimator="MinMaxScaler", module="sklearn", mid="s1", input=pool, method="fit"
+            ),
         ),
         models={"m1": keras_model()},
         fits=(fit(x=train, validation=ValidationRecord(mode="data", x=val), seq=7),),

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, SHARED_DATA, sandbox_ok
+from conftest import EXAMPLES, SHARED_DATA, feedback, sandbox_ok
 
 CASES = sorted(EXAMPLES.rglob("*.expected.json")) if EXAMPLES.is_dir() else []
 
@@ -40,8 +40,8 @@ def test_example_gets_its_expected_grade(expected_path: Path, run_store) -> None
     reason = run.evidence.reason if run.evidence is not None else None
     assert run.status == expected["status"], reason
     mismatched = {k: (v, got.get(k)) for k, v in expected["items"].items() if got.get(k) != v}
-    feedback = {item.id: item.feedback for item in run.result if item.id in mismatched}
-    assert not mismatched, f"{expected.get('why')}: expected/got {mismatched}; feedback {feedback}"
+    told = {item.id: feedback(item) for item in run.result if item.id in mismatched}
+    assert not mismatched, f"{expected.get('why')}: expected/got {mismatched}; feedback {told}"
     if "reason_contains" in expected:
         assert expected["reason_contains"] in (reason or "")
 

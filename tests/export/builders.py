@@ -5,26 +5,57 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.models.results import CellResult, ItemResult, Result
+from grader.export.results_file import result_to_json
+from grader.models.results import CellResult, ItemResult, Message, Result
 
 
-def scored(item_id: str, points: float, max_points: float, *, feedback: str = "",
-           visibility: str = "visible", title: str | None = None) -> ItemResult:
+def scored(
+    item_id: str,
+    points: float,
+    max_points: float,
+    *,
+    feedback: str = "",
+    visibility: str = "visible",
+    title: str | None = None,
+) -> ItemResult:
     """An item that passed when it earned all its points."""
-    return ItemResult(id=item_id, check=item_id.split(".")[-1], title=title or item_id,
-                      points=points, max_points=max_points, passed=points >= max_points,
-                      feedback=feedback, evidence={"found": [400, 100, 115]},
-                      visibility=visibility)  # type: ignore[arg-type]
+    return ItemResult(
+        id=item_id,
+        check=item_id.split(".")[-1],
+        title=Message.words(title or item_id),
+        points=points,
+        max_points=max_points,
+        passed=points >= max_points,
+        messages=(Message.words(feedback),) if feedback else (),
+        evidence={"found": [400, 100, 115]},
+        visibility=visibility,
+    )  # type: ignore[arg-type]
 
 
-def result(student: str | None, submission: str, items: tuple[ItemResult, ...], *,
-           status: str = "graded", reason: str | None = None,
-           cells: tuple[CellResult, ...] = (), notes: tuple[str, ...] = ()) -> Result:
+def result(
+    student: str | None,
+    submission: str,
+    items: tuple[ItemResult, ...],
+    *,
+    status: str = "graded",
+    reason: str | None = None,
+    cells: tuple[CellResult, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> Result:
     """A result whose totals are the sums of its items."""
-    return Result(submission=submission, student=student, rubric="hcv",
-                  status=status,  # type: ignore[arg-type]
-                  score=sum(i.points for i in items), max_score=sum(i.max_points for i in items),
-                  duration_s=12.5, items=items, cells=cells, reason=reason, notes=notes)
+    return Result(
+        submission=submission,
+        student=student,
+        rubric="hcv",
+        status=status,  # type: ignore[arg-type]
+        score=sum(i.points for i in items),
+        max_score=sum(i.max_points for i in items),
+        duration_s=12.5,
+        items=items,
+        cells=cells,
+        reason=reason,
+        notes=tuple(Message.words(n) for n in notes),
+    )
 
 
 LOSS_FEEDBACK = "No validation loss curve.\nPlot history.history['val_loss'], labelled."
@@ -33,23 +64,35 @@ LOSS_FEEDBACK = "No validation loss curve.\nPlot history.history['val_loss'], la
 def class_results() -> list[Result]:
     """Three submissions: a good one, an anonymous partial one, a timed-out one."""
     return [
-        result("2201001", "subs/2201001_hw.ipynb",
-               (scored("hcv.split", 20, 20), scored("hcv.loss_plot", 0, 20, feedback=LOSS_FEEDBACK,
-                                                      title="Loss curves"),
-                scored("hcv.integrity", 7.5, 10, visibility="hidden", title="Secret claims"))),
-        result(None, "subs/anonymous.ipynb",
-               (scored("hcv.split", 20, 20), scored("hcv.loss_plot", 20, 20)),
-               notes=("hcvdat0.csv was served from the grader's copy",)),
-        result("=HYPERLINK(\"x\")", "subs/evil.ipynb",
-               (scored("hcv.split", 0, 20, feedback="no split\x1b[31m found\x00"),),
-               status="timeout", reason="cell 4 ran past its 600 s limit",
-               cells=(CellResult(index=4, status="timeout", error="ran past 600 s"),)),
+        result(
+            "2201001",
+            "subs/2201001_hw.ipynb",
+            (
+                scored("hcv.split", 20, 20),
+                scored("hcv.loss_plot", 0, 20, feedback=LOSS_FEEDBACK, title="Loss curves"),
+                scored("hcv.integrity", 7.5, 10, visibility="hidden", title="Secret claims"),
+            ),
+        ),
+        result(
+            None,
+            "subs/anonymous.ipynb",
+            (scored("hcv.split", 20, 20), scored("hcv.loss_plot", 20, 20)),
+            notes=("hcvdat0.csv was served from the grader's copy",),
+        ),
+        result(
+            '=HYPERLINK("x")',
+            "subs/evil.ipynb",
+            (scored("hcv.split", 0, 20, feedback="no split\x1b[31m found\x00"),),
+            status="timeout",
+            reason="cell 4 ran past its 600 s limit",
+            cells=(CellResult(index=4, status="timeout", error="ran past 600 s"),),
+        ),
     ]
 
 
 def write_results(folder: Path, results: list[Result]) -> Path:
     """Write ``results.jsonl`` as the pipeline does."""
     folder.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps(r.to_json(), ensure_ascii=False) for r in results]
+    lines = [json.dumps(result_to_json(r), ensure_ascii=False) for r in results]
     (folder / "results.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder

@@ -29,12 +29,19 @@ def test_plain_csv(results_dir: Path) -> None:
     path = export_results(results_dir, "csv")
     assert path == results_dir / "grades.csv"
     rows = read_csv(path)
-    assert rows[0] == ["student", "submission", "status", "score", "max_score", "hcv.split",
-                       "hcv.loss_plot", "hcv.integrity"]
-    assert rows[1] == ["2201001", "subs/2201001_hw.ipynb", "graded", "27.5", "50", "20", "0",
-                       "7.5"]
+    assert rows[0] == [
+        "student",
+        "submission",
+        "status",
+        "score",
+        "max_score",
+        "hcv.split",
+        "hcv.loss_plot",
+        "hcv.integrity",
+    ]
+    assert rows[1] == ["2201001", "subs/2201001_hw.ipynb", "graded", "27.5", "50", "20", "0", "7.5"]
     assert rows[2] == ["", "subs/anonymous.ipynb", "graded", "40", "40", "20", "20", ""]
-    assert rows[3][:3] == ["'=HYPERLINK(\"x\")", "subs/evil.ipynb", "timeout"]  # never a formula
+    assert rows[3][:3] == ['\'=HYPERLINK("x")', "subs/evil.ipynb", "timeout"]  # never a formula
 
 
 def test_canvas_gradebook(results_dir: Path) -> None:
@@ -43,7 +50,7 @@ def test_canvas_gradebook(results_dir: Path) -> None:
     assert rows[1] == ["Points Possible", "", "", "", "50"]
     assert rows[2] == ["2201001", "2201001", "", "", "27.5"]  # numeric: a Canvas user id
     assert rows[3] == ["anonymous", "", "", "", "40"]  # no id: the file name, for a person
-    assert rows[4] == ["'=HYPERLINK(\"x\")", "", "'=HYPERLINK(\"x\")", "", "0"]
+    assert rows[4] == ['\'=HYPERLINK("x")', "", '\'=HYPERLINK("x")', "", "0"]
 
 
 def test_canvas_existing_assignment(tmp_path: Path) -> None:
@@ -58,8 +65,11 @@ def test_moodle_import(results_dir: Path) -> None:
     assert rows[0] == ["ID number", "Grade", "Feedback"]
     identifier, grade, feedback = rows[1]
     assert (identifier, grade) == ("2201001", "27.5")
-    assert feedback.splitlines()[:3] == ["graded", "✓ hcv.split (20/20)",
-                                         "✗ Loss curves (0/20): No validation loss curve."]
+    assert feedback.splitlines()[:3] == [
+        "graded",
+        "✓ hcv.split (20/20)",
+        "✗ Loss curves (0/20): No validation loss curve.",
+    ]
     assert "Secret claims" not in feedback  # hidden items stay out of what students read
     assert rows[2][0] == "anonymous" and "served from the grader's copy" in rows[2][2]
     assert rows[3][2].startswith("timeout: cell 4 ran past its 600 s limit")
@@ -74,8 +84,10 @@ def test_gradescope_one_file_per_submission(results_dir: Path) -> None:
     assert data["score"] == 27.5
     assert data["output"].startswith("graded")
     assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in data["tests"]] == [
-        ("hcv.split", 20, 20, "visible"), ("Loss curves", 0, 20, "visible"),
-        ("Secret claims", 7.5, 10, "hidden")]
+        ("hcv.split", 20, 20, "visible"),
+        ("Loss curves", 0, 20, "visible"),
+        ("Secret claims", 7.5, 10, "hidden"),
+    ]
     assert data["tests"][1]["output"] == LOSS_FEEDBACK
     assert data["tests"][1]["status"] == "failed"
 
@@ -100,7 +112,7 @@ def test_junit(results_dir: Path) -> None:
     assert root.tag == "testsuites"
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("7", "3", "1")
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["2201001", "anonymous", "=HYPERLINK(\"x\")"]
+    assert [s.get("name") for s in suites] == ["2201001", "anonymous", '=HYPERLINK("x")']
     first = suites[0]
     props = {p.get("name"): p.get("value") for p in first.find("properties")}
     assert props["score"] == "27.5" and props["status"] == "graded"
@@ -117,10 +129,10 @@ def test_junit(results_dir: Path) -> None:
     assert "cell 4: ran past 600 s" in timed_out.find("system-out").text
 
 
-@pytest.mark.parametrize(("typo", "suggestion"), [("cvs", "csv"), ("gradscope", "gradescope"),
-                                                  ("Moodle", "moodle"), ("junt", "junit")])
-def test_unknown_format_suggests_the_closest(results_dir: Path, typo: str,
-                                             suggestion: str) -> None:
+@pytest.mark.parametrize(
+    ("typo", "suggestion"), [("cvs", "csv"), ("gradscope", "gradescope"), ("Moodle", "moodle"), ("junt", "junit")]
+)
+def test_unknown_format_suggests_the_closest(results_dir: Path, typo: str, suggestion: str) -> None:
     with pytest.raises(ConfigError, match=f"did you mean '{suggestion}'"):
         export_results(results_dir, typo)
 
@@ -137,7 +149,7 @@ def test_missing_results_file(tmp_path: Path) -> None:
 
 def test_bad_line_names_file_and_line(results_dir: Path) -> None:
     with open(results_dir / "results.jsonl", "a", encoding="utf-8") as handle:
-        handle.write("\n{\"schema\": 1, \"submission\": \"x\"}\n")
+        handle.write('\n{"schema": 1, "submission": "x"}\n')
     with pytest.raises(ConfigError, match=r"results\.jsonl:5: not a result JSON line"):
         export_results(results_dir, "csv")
 
@@ -145,7 +157,6 @@ def test_bad_line_names_file_and_line(results_dir: Path) -> None:
 def test_other_schema_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     folder.mkdir()
-    (folder / "results.jsonl").write_text(json.dumps({"schema": 2, "submission": "x",
-                                                      "status": "graded"}) + "\n")
+    (folder / "results.jsonl").write_text(json.dumps({"schema": 2, "submission": "x", "status": "graded"}) + "\n")
     with pytest.raises(ConfigError, match="schema 2"):
         export_results(folder, "csv")

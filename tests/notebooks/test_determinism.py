@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import REFERENCE, SHARED_DATA, sandbox_ok
 
-from grader.commands.setup import rubric_from
+from grader.export.results_file import result_to_json
 from grader.intake import collect_submissions
-from grader.pipeline import GradeSettings, grade_submission
+from grader.pipeline import GradeSettings, grade_submission, rubric_from
 
 
 def _without_timings(result: dict) -> dict:
@@ -20,13 +20,18 @@ def _without_timings(result: dict) -> dict:
 
 @pytest.mark.notebook
 def test_grading_twice_gives_identical_json(tmp_path):
-    rubric, folder = rubric_from("iris_keras")
+    rubric = rubric_from("iris_keras")
     submission = collect_submissions(REFERENCE / "05_iris_keras.ipynb")[0]
     outputs = []
     for attempt in range(2):
-        settings = GradeSettings(rubric=rubric, rubric_dir=folder, cache=None, work_root=tmp_path / f"run{attempt}",
-                                 sandboxed=sandbox_ok(), data_dir=SHARED_DATA if SHARED_DATA.is_dir() else None)
+        settings = GradeSettings(
+            rubric=rubric,
+            cache=None,
+            work_root=tmp_path / f"run{attempt}",
+            sandboxed=sandbox_ok(),
+            data_dir=SHARED_DATA if SHARED_DATA.is_dir() else None,
+        )
         result = grade_submission(submission, settings).result
-        outputs.append(json.dumps(_without_timings(result.to_json()), sort_keys=True))
+        outputs.append(json.dumps(_without_timings(result_to_json(result)), sort_keys=True))
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0])["score"] == 100

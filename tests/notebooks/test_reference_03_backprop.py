@@ -30,7 +30,7 @@ def test_gradients_match_finite_differences(run) -> None:
 
 def test_batch_gradient_descent_solves_xor(run) -> None:
     text = printed(run)
-    block = text[text.index("Batch gradient descent:"):text.index("SGD (batch size 1):")]
+    block = text[text.index("Batch gradient descent:") : text.index("SGD (batch size 1):")]
     assert "predictions = [0 1 1 0]" in block
     assert "XOR solved: True" in block
 
@@ -43,8 +43,9 @@ def test_final_losses_are_small(run) -> None:
 
 
 def test_one_figure_has_the_three_labelled_loss_curves(run) -> None:
-    axes = [ax for figure in run.evidence.figures for ax in figure.axes
-            if {line.label for line in ax.lines} >= set(METHODS)]
+    axes = [
+        ax for figure in run.evidence.figures for ax in figure.axes if {line.label for line in ax.lines} >= set(METHODS)
+    ]
     assert len(axes) == 1
     ax = axes[0]
     assert set(ax.legend) == set(METHODS)

@@ -28,8 +28,7 @@ def test_every_cell_runs(run) -> None:
 
 def test_split_shapes_are_printed_exactly(run) -> None:
     assert "(108, 4) (27, 4) (15, 4)" in printed(run)
-    sizes = [tuple(part.rows.n for part in split.outputs if part.input == 0)
-             for split in run.evidence.splits]
+    sizes = [tuple(part.rows.n for part in split.outputs if part.input == 0) for split in run.evidence.splits]
     assert sizes == [(135, 15), (108, 27)]
 
 

@@ -28,8 +28,7 @@ def test_every_cell_runs(run) -> None:
 def test_model_has_515_parameters(run) -> None:
     (model,) = [m for m in run.evidence.models.values() if m.fitted]
     assert model.param_count == 515
-    assert [(layer.type, layer.params) for layer in model.layers] == [
-        ("Flatten", 0), ("Dense", 320), ("Dense", 195)]
+    assert [(layer.type, layer.params) for layer in model.layers] == [("Flatten", 0), ("Dense", 320), ("Dense", 195)]
     assert [layer.activation for layer in model.layers[1:]] == ["relu", "softmax"]
     text = printed(run)
     assert "total parameters: 515" in text

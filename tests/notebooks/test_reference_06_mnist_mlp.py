@@ -36,8 +36,7 @@ def test_load_data_is_served_offline(run) -> None:
 def test_model_has_50890_parameters(run) -> None:
     (model,) = [m for m in run.evidence.models.values() if m.fitted]
     assert model.param_count == 50890
-    assert [(layer.type, layer.params) for layer in model.layers] == [
-        ("Flatten", 0), ("Dense", 50240), ("Dense", 650)]
+    assert [(layer.type, layer.params) for layer in model.layers] == [("Flatten", 0), ("Dense", 50240), ("Dense", 650)]
     assert "total parameters: 50890" in printed(run)
 
 

@@ -34,8 +34,9 @@ def test_both_models_are_trained(run) -> None:
 
 
 def test_one_plot_holds_all_four_curves(run) -> None:
-    axes = [ax for figure in run.evidence.figures for ax in figure.axes
-            if {line.label for line in ax.lines} >= set(CURVES)]
+    axes = [
+        ax for figure in run.evidence.figures for ax in figure.axes if {line.label for line in ax.lines} >= set(CURVES)
+    ]
     assert len(axes) == 1
     ax = axes[0]
     assert set(ax.legend) == set(CURVES)

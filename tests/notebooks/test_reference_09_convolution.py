@@ -30,9 +30,11 @@ def test_published_feature_map_is_reproduced(run) -> None:
 
 def test_other_conventions_are_shown(run) -> None:
     text = printed(run)
-    for convention, rows in (("30s image, cross-correlation", "[0, 90, 90, 0]"),
-                             ("30s image, filter divided by 3", "[0, 30, 30, 0]"),
-                             ("10s image, flipped (convolution)", "[0, -30, -30, 0]")):
+    for convention, rows in (
+        ("30s image, cross-correlation", "[0, 90, 90, 0]"),
+        ("30s image, filter divided by 3", "[0, 30, 30, 0]"),
+        ("10s image, flipped (convolution)", "[0, -30, -30, 0]"),
+    ):
         assert re.search(re.escape(convention) + r"\s+rows " + re.escape(rows), text)
 
 

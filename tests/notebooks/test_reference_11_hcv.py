@@ -65,8 +65,9 @@ def test_three_disjoint_stratified_sets_of_the_printed_sizes(run) -> None:
 def test_preprocessing_learns_from_training_rows_only(run) -> None:
     evidence = run.evidence
     assert evidence.roles.leaks == ()
-    fitted = {fit.estimator: fit.input.n for fit in evidence.prep_fits
-              if fit.estimator in ("SimpleImputer", "StandardScaler")}
+    fitted = {
+        fit.estimator: fit.input.n for fit in evidence.prep_fits if fit.estimator in ("SimpleImputer", "StandardScaler")
+    }
     assert fitted == {"SimpleImputer": 424, "StandardScaler": 424}
 
 
@@ -91,8 +92,11 @@ def test_compiled_ann_with_softmax_output(run) -> None:
 def test_four_configurations_compared_on_the_validation_set(run) -> None:
     evidence = run.evidence
     lineage = Lineage(evidence)
-    validated = [fit for fit in evidence.fits if fit.validation.mode == "data"
-                 and lineage.same_rows(fit.validation.x, evidence.roles.validation)]
+    validated = [
+        fit
+        for fit in evidence.fits
+        if fit.validation.mode == "data" and lineage.same_rows(fit.validation.x, evidence.roles.validation)
+    ]
     assert len(validated) == len(evidence.fits) == 4
     configs = {_config(run, fit.mid) for fit in validated}
     assert configs == {(16, 0.003), (16, 0.01), (64, 0.003), (64, 0.01)}
@@ -101,22 +105,28 @@ def test_four_configurations_compared_on_the_validation_set(run) -> None:
 
 def test_chosen_model_is_the_printed_choice_and_saw_no_test_rows_before(run) -> None:
     evidence = run.evidence
-    chosen = re.search(r"Chosen by validation macro-F1: \{'units': (\d+), 'learning_rate': ([0-9.]+)\}",
-                       printed(run))
+    chosen = re.search(r"Chosen by validation macro-F1: \{'units': (\d+), 'learning_rate': ([0-9.]+)\}", printed(run))
     assert chosen, "the notebook did not print its chosen configuration"
     assert _config(run, evidence.roles.final_mid) == (int(chosen.group(1)), float(chosen.group(2)))
     # the test rows are first touched after the last training run: the choice never saw them
     lineage = Lineage(evidence)
     last_fit = max(fit.seq for fit in evidence.fits)
-    on_test = [call.seq for call in (*evidence.evaluations, *evidence.predictions)
-               if call.x is not None and lineage.same_rows(call.x, evidence.roles.test)]
+    on_test = [
+        call.seq
+        for call in (*evidence.evaluations, *evidence.predictions)
+        if call.x is not None and lineage.same_rows(call.x, evidence.roles.test)
+    ]
     assert on_test and min(on_test) > last_fit
 
 
 def test_training_and_validation_loss_are_plotted(run) -> None:
     evidence = run.evidence
-    axes = [ax for figure in evidence.figures for ax in figure.axes
-            if {line.label for line in ax.lines} == {"training loss", "validation loss"}]
+    axes = [
+        ax
+        for figure in evidence.figures
+        for ax in figure.axes
+        if {line.label for line in ax.lines} == {"training loss", "validation loss"}
+    ]
     assert len(axes) == 1
     ax = axes[0]
     assert set(ax.legend) == {"training loss", "validation loss"}
@@ -129,8 +139,7 @@ def test_training_and_validation_loss_are_plotted(run) -> None:
 
 def test_confusion_matrix_of_the_test_predictions(run) -> None:
     evidence = run.evidence
-    shown = [call for call in evidence.metric_calls
-             if call.func == "confusion_matrix" and call.display]
+    shown = [call for call in evidence.metric_calls if call.func == "confusion_matrix" and call.display]
     assert len(shown) == 1
     assert shown[0].y_true.n == evidence.roles.test.n
     matrix = np.asarray(shown[0].value)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REFERENCE, SHARED_DATA
+from conftest import REFERENCE, SHARED_DATA, feedback
 
 from grader.rubric.locate import rubric_names
 
 
 def _reference_of(name: str) -> str:
-    from grader.commands.setup import rubric_from
+    from grader.pipeline import rubric_from
 
-    rubric, _ = rubric_from(name)
+    rubric = rubric_from(name)
     assert rubric.reference, f"rubric {name} names no reference"
     return rubric.reference
 
@@ -22,7 +22,7 @@ def test_reference_scores_full_marks(name: str, run_store) -> None:
     if name == "hcv" and not (SHARED_DATA / "hcvdat0.csv").exists():
         pytest.skip("the HCV reference is graded on the real UCI file (../shared/data/hcvdat0.csv), absent here")
     run = run_store.run(REFERENCE / _reference_of(name), rubric=name)
-    failed = {item.id: item.feedback for item in run.result if not item.passed}
+    failed = {item.id: feedback(item) for item in run.result if not item.passed}
     assert run.status == "graded"
     assert failed == {}
     assert sum(i.points for i in run.result) == sum(i.max_points for i in run.result)

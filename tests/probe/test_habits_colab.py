@@ -66,8 +66,9 @@ def test_drive_folder_is_made_where_content_is_the_notebook_folder(fake_colab: S
     assert (tmp_path / "drive" / "MyDrive").is_dir()
 
 
-def test_changing_into_a_missing_drive_folder_stays_in_the_notebook_folder(fake_colab: Session, tmp_path: Path,
-                                                                          capsys) -> None:
+def test_changing_into_a_missing_drive_folder_stays_in_the_notebook_folder(
+    fake_colab: Session, tmp_path: Path, capsys
+) -> None:
     os.chdir("/content/drive/MyDrive/Tugas ANN")
     os.chdir("drive/My Drive/data")
     assert Path.cwd() == tmp_path

@@ -31,8 +31,9 @@ def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     np.save(staged / "arrays.npy", np.arange(4))
     monkeypatch.chdir(tmp_path)
     recorder = Recorder(str(tmp_path / "evidence"))
-    probe = Session(recorder, {"datasets": {"hcvdat0.csv": str(staged / "hcvdat0.csv"),
-                                            "arrays.npy": str(staged / "arrays.npy")}})
+    probe = Session(
+        recorder, {"datasets": {"hcvdat0.csv": str(staged / "hcvdat0.csv"), "arrays.npy": str(staged / "arrays.npy")}}
+    )
     yield probe
     for owner, name, wrapper in reversed(probe.hooks):
         setattr(owner, name, wrapper.__wrapped_original__)
@@ -47,17 +48,20 @@ def served(probe: Session) -> list[dict]:
     return [e["detail"] for e in events if e["kind"] == "note" and e["code"] == "dataset_served"]
 
 
-@pytest.mark.parametrize(("requested", "name"), [
-    ("/content/drive/MyDrive/data/hcvdat0.csv", "hcvdat0.csv"),
-    (UCI, "hcvdat0.csv"),
-    ("https://github.com/x/y/blob/main/hcvdat0.csv?raw=true", "hcvdat0.csv"),
-    ("https://example.org/files/hcv%20data.csv#top", "hcv data.csv"),
-    (Path("../input/hcv/hcvdat0.csv"), "hcvdat0.csv"),
-    ("C:\\Users\\me\\hcvdat0.csv", "hcvdat0.csv"),
-    ("https://drive.google.com/uc?id=1abc", "uc"),
-    ("", None),
-    (3, None),
-])
+@pytest.mark.parametrize(
+    ("requested", "name"),
+    [
+        ("/content/drive/MyDrive/data/hcvdat0.csv", "hcvdat0.csv"),
+        (UCI, "hcvdat0.csv"),
+        ("https://github.com/x/y/blob/main/hcvdat0.csv?raw=true", "hcvdat0.csv"),
+        ("https://example.org/files/hcv%20data.csv#top", "hcv data.csv"),
+        (Path("../input/hcv/hcvdat0.csv"), "hcvdat0.csv"),
+        ("C:\\Users\\me\\hcvdat0.csv", "hcvdat0.csv"),
+        ("https://drive.google.com/uc?id=1abc", "uc"),
+        ("", None),
+        (3, None),
+    ],
+)
 def test_file_name_of_paths_and_urls(requested, name) -> None:
     assert hooks_data.file_name(requested) == name
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass
@@ -25,8 +24,7 @@ class Page:
 
     def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
         """Attributes of every ``tag`` element whose attributes include ``attrs``."""
-        return [a for t, a in self.tags
-                if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
     def with_attr(self, name: str) -> list[str]:
         """Values of attribute ``name`` on any element."""

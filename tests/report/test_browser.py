@@ -13,9 +13,16 @@ from .factories import failing_cells, make_evidence, make_result
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No network, no first-run work, no GPU: a sandboxed CI box has none of them.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,18 +34,21 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     image_module = pytest.importorskip("PIL.Image")
     report = tmp_path / "report.html"
-    result = make_result(cells=failing_cells(),
-                         notes=("hcvdat0.csv was served from the grader's copy.",))
-    report.write_text(render_submission_html(result, make_evidence(),
-                                             rubric_title="Hepatitis C classifier"),
-                      encoding="utf-8")
+    result = make_result(cells=failing_cells(), notes=("hcvdat0.csv was served from the grader's copy.",))
+    report.write_text(
+        render_submission_html(result, make_evidence(), rubric_title="Hepatitis C classifier"), encoding="utf-8"
+    )
     screenshot = tmp_path / "report.png"
     problems: list[str] = []
     requested: list[str] = []
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-            headless=True, viewport={"width": 1100, "height": 900})
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1100, "height": 900},
+        )
         try:
             page = context.new_page()
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -46,8 +56,7 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
             page.on("request", lambda request: requested.append(request.url))
             page.goto(report.as_uri(), wait_until="load")
             title = page.title()
-            widths = page.eval_on_selector_all(
-                "img", "images => images.map(i => i.complete ? i.naturalWidth : 0)")
+            widths = page.eval_on_selector_all("img", "images => images.map(i => i.complete ? i.naturalWidth : 0)")
             page.screenshot(path=str(screenshot), full_page=True)
         finally:
             context.close()

@@ -29,8 +29,7 @@ from .htmlpage import Page, parse
 @functools.cache
 def default_html(student_view: bool = False, rubric_title: str | None = None) -> str:
     """The full example report, rendered once per session (rendering draws two PNGs)."""
-    return render_submission_html(make_result(), make_evidence(), student_view=student_view,
-                                  rubric_title=rubric_title)
+    return render_submission_html(make_result(rubric_title=rubric_title), make_evidence(), student_view=student_view)
 
 
 def render(**kwargs) -> Page:
@@ -60,8 +59,7 @@ def test_header_shows_student_rubric_status_and_score() -> None:
 
 def test_every_item_has_verdict_points_title_and_feedback() -> None:
     page = render()
-    assert item_ids(page) == ["hcv.split", "hcv.architecture", "hcv.loss_plot", "hcv.metric",
-                              "hcv.integrity"]
+    assert item_ids(page) == ["hcv.split", "hcv.architecture", "hcv.loss_plot", "hcv.metric", "hcv.integrity"]
     text = page.text("items")
     assert "✗ failed Loss curves 0 / 20" in text
     assert "✓ passed Test accuracy ≥ 0.85 30 / 30" in text
@@ -91,9 +89,19 @@ def test_indonesian_report() -> None:
     assert "Laporan penilaian" in page.title
     assert page.text("score") == "7,5 / 10"
     text = page.text()
-    for words in ("Butir rubrik", "lulus", "Mahasiswa", "Pembagian data", "Data latih",
-                  "400 baris", "Model akhir", "Akurasi",
-                  "Baseline kelas mayoritas", "Matriks konfusi", "Dilakukan atas nama Anda"):
+    for words in (
+        "Butir rubrik",
+        "lulus",
+        "Mahasiswa",
+        "Pembagian data",
+        "Data latih",
+        "400 baris",
+        "Model akhir",
+        "Akurasi",
+        "Baseline kelas mayoritas",
+        "Matriks konfusi",
+        "Dilakukan atas nama Anda",
+    ):
         assert words in text, words
     assert "Rubric items" not in text
 
@@ -117,7 +125,7 @@ def test_images_are_png_data_uris() -> None:
     for image in images:
         prefix = "data:image/png;base64,"
         assert image["src"].startswith(prefix)
-        png = base64.b64decode(image["src"][len(prefix):], validate=True)
+        png = base64.b64decode(image["src"][len(prefix) :], validate=True)
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         with Image.open(io.BytesIO(png)) as picture:
             assert picture.format == "PNG" and picture.width > 200 and picture.height > 150
@@ -126,8 +134,9 @@ def test_images_are_png_data_uris() -> None:
 
 def test_evidence_sections() -> None:
     page = render()
-    assert page.text("splits") == ("Training 400 rows Validation 100 rows Test 115 rows "
-                                   "All rows before splitting 615 rows")
+    assert page.text("splits") == (
+        "Training 400 rows Validation 100 rows Test 115 rows All rows before splitting 615 rows"
+    )
     model = page.text("model")
     assert "Dense 16 relu 208" in model and "Dropout rate 0.2" in model
     assert page.text("param-total") == "293"
@@ -142,8 +151,7 @@ def test_evidence_sections() -> None:
 def test_result_notes_replace_raw_evidence_notes() -> None:
     result = make_result(notes=("The dataset hcvdat0.csv was served from the grader's copy.",))
     page = render(result=result)
-    assert page.text("notes") == ("Done on your behalf The dataset hcvdat0.csv was served from "
-                                  "the grader's copy.")
+    assert page.text("notes") == ("Done on your behalf The dataset hcvdat0.csv was served from the grader's copy.")
 
 
 def test_cell_errors_are_shortened_and_name_the_cell() -> None:
@@ -159,8 +167,11 @@ def test_cell_errors_are_shortened_and_name_the_cell() -> None:
 
 
 def test_invalid_submission_without_evidence() -> None:
-    result = make_result(items=(item("hcv.runs", passed=False),), status="invalid",
-                         reason="not a notebook: the file is a zip of PNG images")
+    result = make_result(
+        items=(item("hcv.runs", passed=False),),
+        status="invalid",
+        reason="not a notebook: the file is a zip of PNG images",
+    )
     page = render(result=result, evidence=None)
     assert page.find("span", id="status")[0]["data-status"] == "invalid"
     assert page.text("reason") == "not a notebook: the file is a zip of PNG images"
@@ -170,29 +181,47 @@ def test_invalid_submission_without_evidence() -> None:
 
 
 def test_kernel_died_with_partial_evidence() -> None:
-    cells = (CellRun(index=2, status="ok"), CellRun(index=4, status="error",
-                                                   error="kernel died while running this cell"),
-             CellRun(index=6, status="not_run"))
-    evidence = make_evidence(status="kernel_died", cells=cells, models={}, fits=(),
-                             measurements=(), saved_models=(), outputs=(),
-                             roles=DataRoles(final_mid=None, train=rows(400)),
-                             reevaluation_problem="no model was fitted\nsecond line")
-    result = make_result(status="kernel_died", reason="the kernel died in cell 4 (out of memory)",
-                         items=(item("hcv.runs", passed=False),))
+    cells = (
+        CellRun(index=2, status="ok"),
+        CellRun(index=4, status="error", error="kernel died while running this cell"),
+        CellRun(index=6, status="not_run"),
+    )
+    evidence = make_evidence(
+        status="kernel_died",
+        cells=cells,
+        models={},
+        fits=(),
+        measurements=(),
+        saved_models=(),
+        outputs=(),
+        roles=DataRoles(final_mid=None, train=rows(400)),
+        reevaluation_problem="no model was fitted\nsecond line",
+    )
+    result = make_result(
+        status="kernel_died",
+        reason="the kernel died in cell 4 (out of memory)",
+        items=(item("hcv.runs", passed=False),),
+    )
     page = render(result=result, evidence=evidence)
     assert "The run stopped early" in page.text("evidence")
     assert page.text("splits") == "Training 400 rows Validation not found Test not found"
     assert "kernel died while running this cell" in page.text("cells")  # from evidence cells
     assert page.text("not-run") == "1 cells did not run (from cell 6)."
-    assert page.text("measurement-problem") == ("The grader could not measure the final model: "
-                                                "no model was fitted")
+    assert page.text("measurement-problem") == ("The grader could not measure the final model: no model was fitted")
     assert not page.find("img")
 
 
 def test_warnings_for_overlaps_validation_split_and_leaks() -> None:
-    roles = DataRoles(final_mid="m1", train=rows(400), validation_mode="split",
-                      validation_fraction=0.2, test=rows(115), overlaps={"train_test": 12},
-                      test_is_validation=True, leaks=("StandardScaler.fit saw 115 test rows",))
+    roles = DataRoles(
+        final_mid="m1",
+        train=rows(400),
+        validation_mode="split",
+        validation_fraction=0.2,
+        test=rows(115),
+        overlaps={"train_test": 12},
+        test_is_validation=True,
+        leaks=("StandardScaler.fit saw 115 test rows",),
+    )
     page = render(evidence=make_evidence(roles=roles))
     splits = page.text("evidence")
     assert "20% of the training rows (validation_split)" in splits
@@ -202,9 +231,17 @@ def test_warnings_for_overlaps_validation_split_and_leaks() -> None:
 
 
 def test_sklearn_network_summary_from_layer_sizes() -> None:
-    model = ModelRecord(seq=1, cell=3, mid="m1", framework="sklearn", cls="Pipeline",
-                        final_class="MLPClassifier", steps=("StandardScaler", "MLPClassifier"),
-                        params={"activation": "relu"}, layer_sizes=(12, 16, 5))
+    model = ModelRecord(
+        seq=1,
+        cell=3,
+        mid="m1",
+        framework="sklearn",
+        cls="Pipeline",
+        final_class="MLPClassifier",
+        steps=("StandardScaler", "MLPClassifier"),
+        params={"activation": "relu"},
+        layer_sizes=(12, 16, 5),
+    )
     page = render(evidence=make_evidence(models={"m1": model}, fits=()))
     table = page.text("model")
     assert "input 12" in table and "hidden 16 relu 208" in table and "output 5 85" in table
@@ -224,22 +261,29 @@ def test_odd_evidence_does_not_crash() -> None:
 
 
 def test_student_text_is_escaped() -> None:
-    result = make_result(items=(item("x", passed=False, feedback="<script>alert(1)</script>"),),
-                         student="<b>mallory</b>")
+    result = make_result(
+        items=(item("x", passed=False, feedback="<script>alert(1)</script>"),), student="<b>mallory</b>"
+    )
     html = render_submission_html(result, None)
     assert "<script>" not in html and "<b>mallory" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    ("graded", "graded"), ("timeout", "time limit reached"), ("kernel_died", "the kernel died"),
-    ("invalid", "not a gradable notebook"), ("error", "grader error")])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        ("graded", "graded"),
+        ("timeout", "time limit reached"),
+        ("kernel_died", "the kernel died"),
+        ("invalid", "not a gradable notebook"),
+        ("error", "grader error"),
+    ],
+)
 def test_every_status_has_words(status: str, words: str) -> None:
     result = make_result(status=status, reason=None if status == "graded" else "why")
     page = render(result=result, evidence=None)
     assert page.text("status") == words
-    assert page.find("span", id="status")[0]["class"] == ("status" if status == "graded"
-                                                          else "status bad")
+    assert page.find("span", id="status")[0]["class"] == ("status" if status == "graded" else "status bad")
 
 
 def test_rendering_leaves_no_pyplot_figures() -> None:

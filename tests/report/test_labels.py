@@ -40,9 +40,10 @@ def test_unknown_language_falls_back_to_english() -> None:
     assert labels_for("fr") is LABELS["en"]
 
 
-@pytest.mark.parametrize(("value", "lang", "text"), [
-    (85.0, "en", "85"), (85.5, "en", "85.5"), (85.5, "id", "85,5"), (1 / 3, "en", "0.33"),
-    (0.0, "id", "0")])
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [(85.0, "en", "85"), (85.5, "en", "85.5"), (85.5, "id", "85,5"), (1 / 3, "en", "0.33"), (0.0, "id", "0")],
+)
 def test_format_number(value: float, lang: str, text: str) -> None:
     assert format_number(value, lang) == text
 

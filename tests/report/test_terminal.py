@@ -43,8 +43,7 @@ def test_hidden_items_not_shown_to_students() -> None:
 
 
 def test_cell_errors_and_reason() -> None:
-    result = make_result(cells=failing_cells(), status="timeout",
-                         reason="cell 9 ran past its 600 s limit")
+    result = make_result(cells=failing_cells(), status="timeout", reason="cell 9 ran past its 600 s limit")
     text = summary(result)
     assert "Status: time limit reached" in text
     assert "cell 9 ran past its 600 s limit" in text
@@ -54,8 +53,7 @@ def test_cell_errors_and_reason() -> None:
 
 
 def test_student_text_is_not_markup() -> None:
-    result = make_result(items=(item("x", passed=False, title="[bold]t[/bold]",
-                                     feedback="IndexError: [0, 1] [red]"),))
+    result = make_result(items=(item("x", passed=False, title="[bold]t[/bold]", feedback="IndexError: [0, 1] [red]"),))
     text = summary(result)
     assert "[bold]t[/bold]" in text and "IndexError: [0, 1] [red]" in text
 

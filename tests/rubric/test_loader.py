@@ -45,8 +45,9 @@ def test_unknown_top_level_field_gets_did_you_mean():
 def test_a_misspelt_required_field_is_named_as_the_typo_not_as_missing():
     with pytest.raises(RubricError) as info:
         parse(GOOD.replace("    points: 10\n", "    pionts: 10\n"))
-    assert str(info.value).startswith(
-        "demo.yaml:8: items.0.pionts: unknown field 'pionts' (did you mean 'points'?)"), str(info.value)
+    assert str(info.value).startswith("demo.yaml:8: items.0.pionts: unknown field 'pionts' (did you mean 'points'?)"), (
+        str(info.value)
+    )
     with pytest.raises(RubricError) as info:
         parse(GOOD.replace("title: {en: Demo, id: Contoh}", "titel: {en: Demo, id: Contoh}"))
     assert "unknown field 'titel' (did you mean 'title'?)" in str(info.value)

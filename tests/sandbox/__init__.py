@@ -1,4 +1,4 @@
-"""Sandbox tests: small hostile notebooks run through ``execute_notebook(wrap=Sandbox().wrap)``.
+"""Sandbox tests: small hostile notebooks run through ``execute_notebook(wrap=Sandbox())``.
 
 Helpers shared by the test modules: write a notebook from cell sources, run it sandboxed,
 read what each cell printed, find processes on this machine by their command line.
@@ -61,13 +61,26 @@ def write_notebook(path: Path, *cells: str) -> Path:
     return path
 
 
-def run_sandboxed(root: Path, *cells: str, limits: SandboxLimits = SandboxLimits(), cell_timeout: float = 30,  # noqa: B008
-                  notebook_timeout: float = 120, prepare=None, name: str = "student.ipynb") -> SandboxRun:
+def run_sandboxed(
+    root: Path,
+    *cells: str,
+    limits: SandboxLimits = SandboxLimits(),  # noqa: B008 - frozen, never mutated
+    cell_timeout: float = 30,
+    notebook_timeout: float = 120,
+    prepare=None,
+    name: str = "student.ipynb",
+) -> SandboxRun:
     """Run ``cells`` as a notebook in the sandbox, with the workspace under ``root/run``."""
     notebook = write_notebook(root / "submitted" / name, *cells)
     start = time.monotonic()
-    result = execute_notebook(notebook, root / "run", wrap=Sandbox(limits).wrap, cell_timeout=cell_timeout,
-                              notebook_timeout=notebook_timeout, prepare=prepare)
+    result = execute_notebook(
+        notebook,
+        root / "run",
+        wrap=Sandbox(limits),
+        cell_timeout=cell_timeout,
+        notebook_timeout=notebook_timeout,
+        prepare=prepare,
+    )
     seconds = time.monotonic() - start
     printed = []
     if result.outcome.executed_notebook:

@@ -36,10 +36,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.commands.setup import rubric_from
+from grader.i18n import feedback_text
 from grader.intake import collect_submissions
 from grader.models.submission import Submission
-from grader.pipeline import Graded, GradeSettings, grade_submission
+from grader.pipeline import Graded, GradeSettings, grade_submission, rubric_from
 from grader.sandbox import sandbox_available
 
 from . import REPO, processes_running
@@ -136,8 +136,7 @@ def collected() -> dict[str, Submission]:
 
 def grade(notebook: Path, root: Path) -> tuple[Graded, float]:
     """Grade ``notebook`` with the hostile rubric, sandboxed, in a fresh workspace under ``root``."""
-    rubric, folder = rubric_from(str(RUBRIC))
-    settings = GradeSettings(rubric=rubric, rubric_dir=folder, sandboxed=True, cache=None, work_root=root)
+    settings = GradeSettings(rubric=rubric_from(str(RUBRIC)), sandboxed=True, cache=None, work_root=root)
     submission = collected()[notebook.name]
     assert submission.problem is None, submission.problem
     start = time.monotonic()
@@ -202,7 +201,9 @@ def assert_status_and_message(run: HostileRun) -> None:
         first_error = next((c.error for c in result.cells if c.error), None)
         told = result.reason or hostile.error or first_error or ""
         assert told, f"{run.name}: the runs item failed with no reason and no cell error"
-        assert told.splitlines()[0][:80] in runs_item.feedback, f"runs feedback does not say why: {runs_item.feedback}"
+        assert told.splitlines()[0][:80] in feedback_text(runs_item), (
+            f"runs feedback does not say why: {feedback_text(runs_item)}"
+        )
 
 
 def assert_cells_around_the_hostile_one(run: HostileRun) -> None:
@@ -343,7 +344,7 @@ def assert_next_submission_graded_normally(root: Path, monkeypatch: pytest.Monke
     control = run_example(CONTROL, root, monkeypatch)
     print(f"{CONTROL} right after: {control.result.status} in {control.seconds:.1f} s")
     assert control.result.status == "graded", control.result.reason
-    failed = [(i.id, i.feedback) for i in control.result.items if not i.passed]
+    failed = [(i.id, feedback_text(i)) for i in control.result.items if not i.passed]
     assert not failed and control.result.score == control.result.max_score, failed
     assert all(c.status == "ok" for c in control.result.cells)
     assert control.printed[-1].startswith("test accuracy:")

@@ -13,9 +13,11 @@ from . import SHARED_DATA, SandboxRun, needs_sandbox, run_sandboxed
 pytestmark = [pytest.mark.sandbox, pytest.mark.notebook, needs_sandbox]
 
 HCV_URL = "https://archive.ics.uci.edu/ml/machine-learning-databases/00571/hcvdat0.csv"
-ANALYSIS = ("from sklearn.model_selection import train_test_split\n"
-            "train, test = train_test_split(df, test_size=0.2, random_state=0)\n"
-            "print(df.shape, train.shape, test.shape, round(float(df['ALB'].mean()), 3))")
+ANALYSIS = (
+    "from sklearn.model_selection import train_test_split\n"
+    "train, test = train_test_split(df, test_size=0.2, random_state=0)\n"
+    "print(df.shape, train.shape, test.shape, round(float(df['ALB'].mean()), 3))"
+)
 
 
 def _hcv_source() -> Path:
@@ -35,14 +37,24 @@ def _stage_into_work(ws) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory: pytest.TempPathFactory) -> tuple[SandboxRun, SandboxRun]:
     root = tmp_path_factory.mktemp("twins")
-    local = run_sandboxed(root / "local", "import pandas as pd", "print('working locally')", "pass",
-                          "df = pd.read_csv('hcvdat0.csv')", ANALYSIS, prepare=_stage_into_work)
-    colab = run_sandboxed(root / "colab", "import pandas as pd",
-                          "from google.colab import drive\ndrive.mount('/content/drive')\n"
-                          "%cd /content/drive/MyDrive/Tugas ANN",
-                          "!pip install scikit-learn==0.24.2\n!apt-get install -y graphviz",
-                          "df = pd.read_csv('/content/drive/MyDrive/data/hcvdat0.csv')", ANALYSIS,
-                          prepare=_stage_into_work)
+    local = run_sandboxed(
+        root / "local",
+        "import pandas as pd",
+        "print('working locally')",
+        "pass",
+        "df = pd.read_csv('hcvdat0.csv')",
+        ANALYSIS,
+        prepare=_stage_into_work,
+    )
+    colab = run_sandboxed(
+        root / "colab",
+        "import pandas as pd",
+        "from google.colab import drive\ndrive.mount('/content/drive')\n%cd /content/drive/MyDrive/Tugas ANN",
+        "!pip install scikit-learn==0.24.2\n!apt-get install -y graphviz",
+        "df = pd.read_csv('/content/drive/MyDrive/data/hcvdat0.csv')",
+        ANALYSIS,
+        prepare=_stage_into_work,
+    )
     return local, colab
 
 
@@ -77,7 +89,8 @@ def test_downloads_and_colab_uploads_are_served(tmp_path: Path) -> None:
         "from google.colab import drive\ndrive.mount('/content/drive')\n"
         "pd.DataFrame({'a': [1]}).to_csv('/content/drive/MyDrive/out.csv')\n"
         "import os\nprint(os.path.exists('drive/MyDrive/out.csv'))",
-        prepare=_stage_into_work)
+        prepare=_stage_into_work,
+    )
     assert run.statuses() == ["ok", "ok", "ok", "error", "ok"]  # no Drive folder before drive.mount
     assert run.printed[0] == "(615, 14)\ncopy.csv\n"
     assert run.printed[1].endswith("(615, 14)\n")
@@ -98,7 +111,10 @@ def test_keras_h5_matplotlib_and_old_sklearn_api(tmp_path: Path) -> None:
         "m.compile(optimizer='adam', loss='mse')\nm.fit(X, y, epochs=1, verbose=0)\nm.save('model.h5')\n"
         "print(keras.models.load_model('model.h5', compile=False).predict(X[:2], verbose=0).shape)",
         f"print(keras.utils.get_file('hcvdat0.csv', {HCV_URL!r}))",
-        cell_timeout=120, notebook_timeout=240, prepare=_stage_into_work)
+        cell_timeout=120,
+        notebook_timeout=240,
+        prepare=_stage_into_work,
+    )
     assert run.outcome.status == "completed", run.outcome
     assert run.statuses() == ["ok"] * 4
     nb = nbformat.read(run.outcome.executed_notebook, as_version=4)

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.notebook, needs_sandbox]
 
 DAEMON = ("sleep", "3137")  # a process the notebook leaves behind on purpose
 
-PROBE_CELL = '''
+PROBE_CELL = """
 import json, os, socket, subprocess
 def can_read(path):
     try:
@@ -61,7 +61,7 @@ print(json.dumps({"read": {p: can_read(p) for p in READ}, "write": {p: can_write
                   "processes": len([p for p in os.listdir("/proc") if p.isdigit()]),
                   "shadow": open("/etc/shadow").read() if os.path.exists("/etc/shadow") else "",
                   "root": sorted(os.listdir("/"))}))
-'''
+"""
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -81,14 +81,29 @@ def isolation(tmp_path_factory: pytest.TempPathFactory) -> tuple[SandboxRun, dic
     decoy = root / "decoy"
     decoy.mkdir()
     (decoy / "keep.txt").write_text("keep")
-    read = [str(REPO / "reference"), str(REPO / "rubrics"), str(REPO / "submissions_example"),
-            str(REPO / "tests"), str(REPO / "pyproject.toml"), str(REPO / ".git"), str(sibling),
-            str(other_run / "answers.txt"), str(REPO.parent / "shared" / "data"), "/sys/fs/cgroup",
-            "/root/.bashrc"]
-    write = [str(REPO / f"escape-{token}.txt"), str(REPO / "grader" / f"escape-{token}.py"),
-             os.path.join(sys.prefix, f"escape-{token}"), str(decoy / f"escape-{token}.txt"),
-             str(decoy / "keep.txt"), f"/etc/escape-{token}", f"/usr/escape-{token}",
-             os.path.join(sys.base_prefix, f"escape-{token}")]
+    read = [
+        str(REPO / "reference"),
+        str(REPO / "rubrics"),
+        str(REPO / "submissions_example"),
+        str(REPO / "tests"),
+        str(REPO / "pyproject.toml"),
+        str(REPO / ".git"),
+        str(sibling),
+        str(other_run / "answers.txt"),
+        str(REPO.parent / "shared" / "data"),
+        "/sys/fs/cgroup",
+        "/root/.bashrc",
+    ]
+    write = [
+        str(REPO / f"escape-{token}.txt"),
+        str(REPO / "grader" / f"escape-{token}.py"),
+        os.path.join(sys.prefix, f"escape-{token}"),
+        str(decoy / f"escape-{token}.txt"),
+        str(decoy / "keep.txt"),
+        f"/etc/escape-{token}",
+        f"/usr/escape-{token}",
+        os.path.join(sys.base_prefix, f"escape-{token}"),
+    ]
     before = _snapshot(decoy)
     header = f"READ = {read!r}\nWRITE = {write!r}\nTOKEN = {token!r}\nOWN = 'student.ipynb'\n"
     run = run_sandboxed(root, header + PROBE_CELL, "print('still here')")
@@ -164,8 +179,12 @@ def test_nothing_outlives_the_run(isolation) -> None:
 
 def test_limits_reach_the_kernel(tmp_path: Path) -> None:
     limits = SandboxLimits(memory_mb=3000, file_size_mb=64, open_files=500, processes=100, cpu_s=900)
-    run = run_sandboxed(tmp_path, "import resource\nfor name in ('AS', 'FSIZE', 'NOFILE', 'CPU'):\n"
-                        "    print(name, resource.getrlimit(getattr(resource, 'RLIMIT_' + name)))", limits=limits)
+    run = run_sandboxed(
+        tmp_path,
+        "import resource\nfor name in ('AS', 'FSIZE', 'NOFILE', 'CPU'):\n"
+        "    print(name, resource.getrlimit(getattr(resource, 'RLIMIT_' + name)))",
+        limits=limits,
+    )
     text = run.printed[0]
     assert f"AS ({3000 * 2**20}, {3000 * 2**20})" in text
     assert f"FSIZE ({64 * 2**20}, {64 * 2**20})" in text

@@ -32,8 +32,13 @@ def test_endless_loop_and_long_sleep_time_out_and_later_cells_run(tmp_path: Path
 
 def test_per_process_memory_and_file_size_errors_name_the_limit(tmp_path: Path) -> None:
     limits = SandboxLimits(memory_mb=2048, file_size_mb=16)
-    run = run_sandboxed(tmp_path, "import numpy as np\nx = np.ones((40000, 40000))",
-                        "open('big.bin', 'wb').write(b'0' * (20 * 2**20))", ALIVE, limits=limits)
+    run = run_sandboxed(
+        tmp_path,
+        "import numpy as np\nx = np.ones((40000, 40000))",
+        "open('big.bin', 'wb').write(b'0' * (20 * 2**20))",
+        ALIVE,
+        limits=limits,
+    )
     assert run.statuses() == ["error", "error", "ok"]
     assert run.outcome.status == "completed"
     memory, size = (c.error for c in run.outcome.cells[:2])
@@ -43,18 +48,21 @@ def test_per_process_memory_and_file_size_errors_name_the_limit(tmp_path: Path) 
 
 
 def test_memory_hog_across_processes_is_killed_by_the_memory_limit(tmp_path: Path) -> None:
-    hog = ("import os, time\n"
-           "for _ in range(4):\n"
-           "    if os.fork() == 0:\n"
-           "        block = bytearray(700 * 2**20)\n"
-           "        block[::4096] = b'1' * len(block[::4096])\n"
-           "        time.sleep(120)\n"
-           "        os._exit(0)\n"
-           "time.sleep(120)")
+    hog = (
+        "import os, time\n"
+        "for _ in range(4):\n"
+        "    if os.fork() == 0:\n"
+        "        block = bytearray(700 * 2**20)\n"
+        "        block[::4096] = b'1' * len(block[::4096])\n"
+        "        time.sleep(120)\n"
+        "        os._exit(0)\n"
+        "time.sleep(120)"
+    )
     run = run_sandboxed(tmp_path, hog, ALIVE, limits=SandboxLimits(memory_mb=1536), cell_timeout=90)
     assert run.outcome.status == "kernel_died"
-    assert run.outcome.reason == ("the kernel was killed: it used more than 2048 MB of memory "
-                                  "(all of the notebook's processes together)")
+    assert run.outcome.reason == (
+        "the kernel was killed: it used more than 2048 MB of memory (all of the notebook's processes together)"
+    )
     assert run.statuses() == ["not_run", "not_run"]
     assert run.outcome.cells[0].error == run.outcome.reason
     assert run.facts()["tripped"] == "memory"

@@ -23,9 +23,15 @@ from . import REPO, needs_sandbox
 def _job(tmp_path: Path, **extra) -> ExecutionJob:
     for name in ("work", "evidence", "out", "home"):
         (tmp_path / name).mkdir(exist_ok=True)
-    return ExecutionJob(notebook=str(tmp_path / "work" / "nb.ipynb"), workdir=str(tmp_path / "work"),
-                        evidence_dir=str(tmp_path / "evidence"), out_dir=str(tmp_path / "out"),
-                        kernel_env={"HOME": str(tmp_path / "home")}, notebook_timeout=100, **extra)
+    return ExecutionJob(
+        notebook=str(tmp_path / "work" / "nb.ipynb"),
+        workdir=str(tmp_path / "work"),
+        evidence_dir=str(tmp_path / "evidence"),
+        out_dir=str(tmp_path / "out"),
+        kernel_env={"HOME": str(tmp_path / "home")},
+        notebook_timeout=100,
+        **extra,
+    )
 
 
 def _mounts(argv: list[str], flag: str) -> list[str]:
@@ -47,8 +53,15 @@ def test_bwrap_command_whitelists_python_grader_and_workspace(tmp_path: Path, mo
     assert not any(p in (str(REPO), str(REPO / "reference"), str(REPO / "rubrics"), "/") for p in read_only + writable)
     assert sorted(writable) == sorted(str(tmp_path / n) for n in ("work", "evidence", "home"))
     assert str(tmp_path / "out") in read_only and str(tmp_path) in read_only  # reports and "../x" stay out of reach
-    for flag in ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session",
-                 "--clearenv", "--disable-userns"):
+    for flag in (
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--disable-userns",
+    ):
         assert flag in argv
     assert argv[argv.index("--cap-drop") + 1] == "ALL"
     assert "hunter2" not in " ".join(argv)
@@ -94,18 +107,30 @@ def test_unavailable_sandbox_says_why(monkeypatch) -> None:
         ok, why = sandbox_pkg.sandbox_available()
         assert not ok and "bwrap" in why and "\n" not in why
         with pytest.raises(sandbox_pkg.SandboxUnavailable):
-            Sandbox().wrap(["true"], ExecutionJob(notebook="n", workdir="w", evidence_dir="e", out_dir="o"))
+            Sandbox().command(["true"], ExecutionJob(notebook="n", workdir="w", evidence_dir="e", out_dir="o"))
     finally:
         sandbox_pkg.sandbox_available.cache_clear()
 
 
-VERDICT = {"memory_mb": 1024, "tree_memory_mb": 1536, "processes": 64, "file_size_mb": 16, "open_files": 100,
-           "deadline_s": 90.0}
+VERDICT = {
+    "memory_mb": 1024,
+    "tree_memory_mb": 1536,
+    "processes": 64,
+    "file_size_mb": 16,
+    "open_files": 100,
+    "deadline_s": 90.0,
+}
 
 
 def _outcome(tmp_path: Path, cells: tuple[CellRun, ...], status: RunStatus = "kernel_died") -> ExecutionOutcome:
-    return ExecutionOutcome(status=status, reason="the kernel died: it was killed", cells=cells,
-                            duration_s=1.0, executed_notebook=None, evidence_dir=str(tmp_path))
+    return ExecutionOutcome(
+        status=status,
+        reason="the kernel died: it was killed",
+        cells=cells,
+        duration_s=1.0,
+        executed_notebook=None,
+        evidence_dir=str(tmp_path),
+    )
 
 
 def test_verdict_names_the_tripped_limit(tmp_path: Path) -> None:
@@ -117,8 +142,10 @@ def test_verdict_names_the_tripped_limit(tmp_path: Path) -> None:
 
 
 def test_verdict_adds_the_limit_to_limit_errors(tmp_path: Path) -> None:
-    cells = (CellRun(0, "error", "MemoryError: Unable to allocate 8 GiB"),
-             CellRun(1, "error", "OSError: [Errno 27] File too large"))
+    cells = (
+        CellRun(0, "error", "MemoryError: Unable to allocate 8 GiB"),
+        CellRun(1, "error", "OSError: [Errno 27] File too large"),
+    )
     done = verdict.apply_verdict(_outcome(tmp_path, cells, status="completed"), {**VERDICT, "limit": None})
     assert done.status == "completed" and done.reason == "the kernel died: it was killed"
     assert done.cells[0].error.endswith("(sandbox limit: 1024 MB of memory per process)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from grader.cache import run_key
+from grader.i18n import feedback_text, title_text
 from grader.models.results import CheckResult, Message
 from grader.models.rubric import Rubric
 from grader.scoring import score_items, total
@@ -46,13 +47,14 @@ def test_partial_credit_and_instructor_feedback():
         "b": CheckResult.fail(Message("split.no_validation", {"train": 1, "test": 2}), fraction=0.5),
         "c": CheckResult.fail(Message("metric.below", {"metric": "accuracy", "value": 0.5, "min": 0.9}), fraction=0.5),
     }
-    items = score_items(RUBRIC, results, "id")
+    items = score_items(RUBRIC, results)
     assert [i.points for i in items] == [10.0, 10.0, 0.0]
-    assert items[1].title == "Be" and items[1].feedback.endswith("Lihat pelajaran 3.")
+    assert title_text(items[1], "id") == "Be" and feedback_text(items[1], "id").endswith("Lihat pelajaran 3.")
+    assert title_text(items[1], "en") == "B" and "Lihat" not in feedback_text(items[1], "en")
     assert total(items) == (20.0, 40.0)
     assert total(items, visible_only=True) == (20.0, 30.0)
 
 
 def test_an_item_without_a_result_scores_zero():
-    items = score_items(RUBRIC, {}, "en")
+    items = score_items(RUBRIC, {})
     assert all(i.points == 0 and not i.passed for i in items)

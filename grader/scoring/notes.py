@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .i18n import render
-from .models.evidence import Evidence
-from .models.results import Message
+from ..models.evidence import Evidence
+from ..models.results import Message
 
 NOTE_CODES = {
     "install_skipped",
@@ -17,15 +16,13 @@ NOTE_CODES = {
 }
 
 
-def note_lines(evidence: Evidence, lang: str) -> list[str]:
-    """One readable line per distinct note (repeats folded)."""
-    lines: list[str] = []
+def note_messages(evidence: Evidence) -> list[Message]:
+    """One message per note the student should read (the catalogue's ``note.<code>``)."""
+    messages: list[Message] = []
     for note in evidence.notes:
         if note.code not in NOTE_CODES:
             continue
         params = {k: str(v) for k, v in note.detail.items()}
         params["cell"] = str(note.cell)
-        line = render(Message(f"note.{note.code}", params), lang)
-        if line not in lines:
-            lines.append(line)
-    return lines
+        messages.append(Message(f"note.{note.code}", params))
+    return messages

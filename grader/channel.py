@@ -1,5 +1,9 @@
 """The executor's only way home: signed lines on a pipe the notebook cannot forge.
 
+A neutral module (it imports nothing of ``grader``): the worker inside the sandbox, the
+sandbox supervisor outside it and the launcher all speak it, so neither ``execute`` nor
+``sandbox`` has to import the other.
+
 The worker shares the sandbox with the student's kernel, so nothing it writes to a file can
 be trusted (the kernel could write the same file, or kill the worker and leave a forged
 one).  Instead the launcher hands the worker a secret key through a pipe that is read once,
@@ -23,6 +27,8 @@ KEY_FD_ENV = "GRADER_CHANNEL_FD"
 """Environment variable naming the file descriptor the key can be read from (once)."""
 SUPERVISOR_KEY_ENV = "GRADER_SUPERVISOR_KEY"
 """The key (hex) for the sandbox supervisor, which runs outside the sandbox."""
+VERDICT_KIND = "sandbox"
+"""The kind of the supervisor's one message: which limit (if any) tripped, and the limits."""
 PREFIX = b"GRADER1 "
 MAX_LINE = 256 * 1024 * 1024
 KEY_BYTES = 32

@@ -1,4 +1,5 @@
-"""``split`` and ``leakage``: how the data was divided and whether the held-out rows stayed held out."""
+"""``split``: train/validation/test sets exist with the rubric's sizes or ratios, disjoint rows,
+stratified if asked."""
 
 from __future__ import annotations
 
@@ -7,7 +8,24 @@ from typing import Any
 from ..models.evidence import Evidence, Rows
 from ..models.results import CheckResult, Message
 from .registry import Params, register
-from .training import configurations_judged_on_test
+
+MESSAGES: tuple[str, ...] = (
+    "split.ok",
+    "split.no_training",
+    "split.no_test",
+    "split.no_validation",
+    "split.test_is_validation",
+    "split.validation_split_not_allowed",
+    "split.validation_unused",
+    "split.wrong_ratio",
+    "split.wrong_size",
+    "split.overlap",
+    "split.not_stratified",
+    "role.train",
+    "role.validation",
+    "role.test",
+)
+"""Catalogue codes this check emits (``role.*`` inside ``split.wrong_ratio``/``split.wrong_size``)."""
 
 ROLES = ("train", "validation", "test")
 
@@ -126,37 +144,3 @@ def _stratified(evidence: Evidence) -> bool:
         if abs(test.get(label, 0) - share * n_test) > 1.0 + 0.02 * n_test:
             return False
     return True
-
-
-class LeakageParams(Params):
-    """Parameters of ``leakage``."""
-
-    validation_not_test: bool = True
-    """Fail when the test set was also the validation data given to fit."""
-    no_model_choice_on_test: bool = False
-    """Fail when two or more trained configurations were evaluated on the test set (the test set
-    helped choose the model). Off by default: exercises that compare two architectures on the
-    test set (MLP vs CNN) do so on purpose."""
-
-
-@register("leakage", LeakageParams)
-def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
-    """No preprocessing learned from validation/test rows; validation data is not the test set."""
-    roles = evidence.roles
-    if roles.train is None or roles.test is None:
-        return CheckResult.fail(Message("leakage.cannot_tell"))
-    # every leak named, the advice given once
-    problems = [Message("leakage.preprocessing", {"detail": "; ".join(roles.leaks)})] if roles.leaks else []
-    if params.validation_not_test and roles.test_is_validation:
-        problems.append(Message("leakage.test_as_validation"))
-    chosen_on_test = len(configurations_judged_on_test(evidence))
-    if params.no_model_choice_on_test and chosen_on_test >= 2:
-        problems.append(Message("leakage.test_chooses_model", {"count": chosen_on_test}))
-    facts: dict[str, Any] = {
-        "leaks": list(roles.leaks),
-        "test_is_validation": roles.test_is_validation,
-        "preprocessing_fits": len(evidence.prep_fits),
-    }
-    if problems:
-        return CheckResult.fail(*problems, **facts)
-    return CheckResult.ok(Message("leakage.ok", {"fits": len(evidence.prep_fits)}), **facts)

@@ -1,8 +1,4 @@
-"""The one place that composes the stages: intake -> execute -> evidence -> checks -> score.
-
-The CLI parses arguments and calls :func:`grade_submission`; reports are written by the
-caller from the returned :class:`Graded`.
-"""
+"""Grading: execute (or fetch from the cache) → evidence → checks → score, for one or many."""
 
 from __future__ import annotations
 
@@ -11,50 +7,46 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from .cache import EvidenceCache, run_key
-from .checks import run_check
-from .evidence import build_evidence
-from .execute import execute_notebook, host_path_mapper
-from .execute.workspace import Workspace
-from .i18n import render
-from .models.evidence import Evidence
-from .models.execution import ExecutionOutcome
-from .models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
-from .models.rubric import Rubric
-from .models.submission import Submission
-from .notes import note_lines
-from .scoring import cell_results, score_items, total
+from ..cache import run_key
+from ..checks import run_check
+from ..evidence import build_evidence
+from ..evidence.instructor_tests import run_instructor_tests
+from ..execute import execute_notebook, host_path_mapper
+from ..execute.workspace import Workspace, workspace_at
+from ..models.evidence import Evidence
+from ..models.execution import ExecutionOutcome
+from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
+from ..models.rubric import Rubric
+from ..models.submission import Submission
+from ..scoring import cell_results, score_items, total, words
+from ..scoring.notes import note_messages
+from .plan import Job
+from .settings import GradeSettings
 
 log = logging.getLogger(__name__)
-STATUS = {"completed": "graded", "timeout": "timeout", "kernel_died": "kernel_died", "error": "error"}
-
-
-@dataclass(frozen=True)
-class GradeSettings:
-    """How to grade: the rubric and the environment around each run."""
-
-    rubric: Rubric
-    rubric_dir: Path
-    lang: str = "en"
-    data_dir: Path | None = None
-    sandboxed: bool = False
-    cache: EvidenceCache | None = None
-    work_root: Path | None = None
-    """Where uncached runs keep their workspaces (default: a temporary folder)."""
-    seed: int = 0
-    extra_kernel_env: dict[str, str] = field(default_factory=dict)
+STATUS: dict[str, SubmissionStatus] = {
+    "completed": "graded",
+    "timeout": "timeout",
+    "kernel_died": "kernel_died",
+    "error": "error",
+}
 
 
 @dataclass(frozen=True)
 class Graded:
-    """A graded submission and the evidence behind it (None when it never ran)."""
+    """A graded submission with everything behind it: the evidence (None when it never ran),
+    each item's check result, the run's outcome and its workspace (None once removed)."""
 
     result: Result
     evidence: Evidence | None
+    checks: Mapping[str, CheckResult] = field(default_factory=dict)
+    outcome: ExecutionOutcome | None = None
     workspace: Workspace | None = None
 
 
@@ -78,39 +70,31 @@ def _run_settings(settings: GradeSettings) -> dict[str, Any]:
     }
 
 
-def _stager(settings: GradeSettings):
+def _stager(settings: GradeSettings) -> Callable[[Workspace], dict[str, str]]:
     def prepare(ws: Workspace) -> dict[str, str]:
         if not settings.rubric.datasets:
             return {}
-        from .datasets import stage_datasets
+        from ..datasets import stage_datasets
 
         staged = stage_datasets(list(settings.rubric.datasets), ws.work, ws.home, settings.data_dir)
-        notes = [{"dataset": f.dataset, "standin": f.standin, "note": f.note} for f in staged]
+        notes = [
+            {"dataset": f.dataset, "standin": f.standin, "note": {"code": f.note.code, "params": f.note.params}}
+            for f in staged
+        ]
         (ws.root / "staged.json").write_text(json.dumps(notes), encoding="utf-8")
         return {name: str(f.path) for f in staged for name in f.names}
 
     return prepare
 
 
-def _wrapper(settings: GradeSettings):
+def _confinement(settings: GradeSettings) -> Any:
     if not settings.sandboxed:
         return None
-    from .sandbox import Sandbox, SandboxLimits
+    from ..sandbox import Sandbox, SandboxLimits
 
     limits = settings.rubric.limits
     # cpu_s=None lets the sandbox scale CPU time with the cores TensorFlow trains on
-    return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=limits.cpu_s)).wrap
-
-
-def _workspace(root: Path, notebook_name: str) -> Workspace:
-    return Workspace(
-        root=root,
-        work=root / "work",
-        home=root / "home",
-        evidence=root / "evidence",
-        out=root / "out",
-        notebook=root / "work" / notebook_name,
-    )
+    return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=limits.cpu_s))
 
 
 def run_submission(submission: Submission, settings: GradeSettings) -> tuple[ExecutionOutcome, Workspace]:
@@ -121,13 +105,13 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
         "notebook_timeout": limits.notebook_timeout_s,
         "seed": settings.seed,
         "siblings": list(submission.siblings),
-        "wrap": _wrapper(settings),
+        "wrap": _confinement(settings),
         "prepare": _stager(settings),
     }
     if settings.cache is None:
         base = settings.work_root or Path(tempfile.mkdtemp(prefix="grader-run-"))
         base.mkdir(parents=True, exist_ok=True)
-        root = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+        root = Path(tempfile.mkdtemp(prefix="run-", dir=base.resolve()))
         run = execute_notebook(submission.path, root, **kwargs)
         return run.outcome, run.workspace
     key = run_key(submission.path, submission.siblings, _run_settings(settings))
@@ -138,7 +122,14 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
             run = execute_notebook(submission.path, folder, **kwargs)
             settings.cache.store(key, run.outcome)
             outcome = settings.cache.load(key) or run.outcome
-    return outcome, _workspace(folder, submission.path.name)
+    return outcome, workspace_at(folder, submission.path.name)
+
+
+def gather_evidence(outcome: ExecutionOutcome, workspace: Workspace, rubric: Rubric) -> Evidence:
+    """What the run did, measured by the grader, with the rubric's instructor tests run on it."""
+    evidence = build_evidence(outcome, host_path_mapper(workspace))
+    files = [str(item.params["file"]) for item in rubric.items if item.check == "test" and "file" in item.params]
+    return run_instructor_tests(evidence, files) if files else evidence
 
 
 def check_all(rubric: Rubric, evidence: Evidence) -> dict[str, CheckResult]:
@@ -153,7 +144,7 @@ def check_all(rubric: Rubric, evidence: Evidence) -> dict[str, CheckResult]:
     return results
 
 
-def _staged_notes(workspace: Workspace, lang: str) -> list[str]:
+def _staged_notes(workspace: Workspace) -> list[Message]:
     path = workspace.root / "staged.json"
     if not path.exists():
         return []
@@ -161,21 +152,27 @@ def _staged_notes(workspace: Workspace, lang: str) -> list[str]:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return []
-    return list(dict.fromkeys(e["note"] for e in entries if e.get("note")))  # one line per dataset
+    notes: list[Message] = []
+    for entry in entries:
+        note = entry.get("note") or {}
+        message = Message(str(note.get("code", "")), dict(note.get("params") or {}))
+        if note and message not in notes:  # one line per dataset, not per file
+            notes.append(message)
+    return notes
 
 
-def invalid_result(submission: Submission, rubric: Rubric, reason: str, lang: str) -> Result:
+def invalid_result(submission: Submission, rubric: Rubric, reason: str) -> Result:
     """The result of a submission that could not be graded at all."""
-    message = render(Message("submission.invalid", {"reason": reason}), lang)
+    message = Message("submission.invalid", {"reason": reason})
     items = tuple(
         ItemResult(
             id=i.id,
             check=i.check,
-            title=i.title.get(lang),
+            title=words(i.title),
             points=0.0,
             max_points=float(i.points),
             passed=False,
-            feedback=message,
+            messages=(message,),
             evidence={},
             visibility=i.visibility,
             required=i.required,
@@ -193,8 +190,7 @@ def invalid_result(submission: Submission, rubric: Rubric, reason: str, lang: st
         items=items,
         cells=(),
         reason=reason,
-        lang=lang,
-        rubric_title=rubric.title.get(lang),
+        rubric_title=words(rubric.title),
     )
 
 
@@ -202,28 +198,45 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     """Grade one submission end to end."""
     rubric = settings.rubric
     if submission.problem:
-        return Graded(invalid_result(submission, rubric, submission.problem, settings.lang), None)
+        return Graded(invalid_result(submission, rubric, submission.problem), None)
     start = time.monotonic()
     outcome, workspace = run_submission(submission, settings)
-    evidence = build_evidence(outcome, host_path_mapper(workspace))
-    items = score_items(rubric, check_all(rubric, evidence), settings.lang)
+    evidence = gather_evidence(outcome, workspace, rubric)
+    checks = check_all(rubric, evidence)
+    items = score_items(rubric, checks)
     score, max_score = total(items)
-    notes = _staged_notes(workspace, settings.lang) + note_lines(evidence, settings.lang)
     result = Result(
         submission=submission.display,
         student=submission.student,
         rubric=rubric.name,
-        status=cast(SubmissionStatus, STATUS.get(outcome.status, "error")),
+        status=STATUS.get(outcome.status, "error"),
         score=score,
         max_score=max_score,
         duration_s=time.monotonic() - start,
         items=items,
         cells=cell_results(outcome.cells),
         reason=outcome.reason,
-        lang=settings.lang,
-        notes=tuple(notes),
-        rubric_title=rubric.title.get(settings.lang),
+        notes=tuple(_staged_notes(workspace) + note_messages(evidence)),
+        rubric_title=words(rubric.title),
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
-    return Graded(result, evidence, workspace)
+        return Graded(result, evidence, checks, outcome, None)
+    return Graded(result, evidence, checks, outcome, workspace)
+
+
+def grade_jobs(
+    jobs: Sequence[Job], workers: int = 1, on_graded: Callable[[int, Job, Graded], None] | None = None
+) -> list[Graded]:
+    """Grade every job with ``workers`` threads (each notebook runs in its own process);
+    ``on_graded(index, job, graded)`` is called as each one finishes. Results keep the jobs' order."""
+
+    def one(index: int) -> Graded:
+        job = jobs[index]
+        graded = grade_submission(job.submission, job.settings)
+        if on_graded is not None:
+            on_graded(index, job, graded)
+        return graded
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(one, range(len(jobs))))

@@ -1,23 +1,35 @@
-"""Turning command-line choices into grading settings (rubric, cache, sandbox)."""
+"""From a user's choices to grading settings: the rubric, the data, the cache, the sandbox."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import EvidenceCache, default_cache_dir
 from ..checks import param_models
 from ..errors import ConfigError, SandboxUnavailable
 from ..models.rubric import Rubric
-from ..pipeline import GradeSettings
 from ..rubric.loader import load_rubric
 from ..rubric.locate import find_rubric
 
 
-def rubric_from(name_or_path: str) -> tuple[Rubric, Path]:
-    """A validated rubric (by bundled name or path) and the folder it lives in."""
+@dataclass(frozen=True)
+class GradeSettings:
+    """How to grade: the rubric and the environment around each run."""
+
+    rubric: Rubric
+    data_dir: Path | None = None
+    sandboxed: bool = False
+    cache: EvidenceCache | None = None
+    work_root: Path | None = None
+    """Where uncached runs keep their workspaces (default: a temporary folder, removed after)."""
+    seed: int = 0
+
+
+def rubric_from(name_or_path: str) -> Rubric:
+    """A validated rubric (by bundled name or path), its ``test`` files made absolute."""
     path = find_rubric(name_or_path)
-    rubric = load_rubric(str(path), param_models())
-    return resolve_test_files(rubric, path.parent), path.parent
+    return resolve_test_files(load_rubric(str(path), param_models()), path.parent)
 
 
 def resolve_test_files(rubric: Rubric, folder: Path) -> Rubric:
@@ -39,14 +51,14 @@ def data_dir_from(value: str | None) -> Path | None:
     path = Path(value)
     if not path.is_dir():
         raise ConfigError(f"--data-dir {value}: no such folder")
-    return path
+    return path.resolve()
 
 
 def cache_from(cache_dir: str | None, no_cache: bool) -> EvidenceCache | None:
     """The evidence cache, unless disabled."""
     if no_cache:
         return None
-    return EvidenceCache(Path(cache_dir) if cache_dir else default_cache_dir())
+    return EvidenceCache(Path(cache_dir).resolve() if cache_dir else default_cache_dir())
 
 
 def sandbox_choice(required: bool, allowed: bool) -> tuple[bool, str | None]:
@@ -64,25 +76,3 @@ def sandbox_choice(required: bool, allowed: bool) -> tuple[bool, str | None]:
             "(apt-get install bubblewrap) or pass --no-sandbox for trusted code"
         )
     return False, f"no sandbox here ({why}): your notebook runs unsandboxed, as on your own machine"
-
-
-def settings_for(
-    rubric: Rubric,
-    rubric_dir: Path,
-    *,
-    data_dir: Path | None,
-    lang: str,
-    cache: EvidenceCache | None,
-    sandboxed: bool,
-    work_root: Path | None = None,
-) -> GradeSettings:
-    """GradeSettings from the parts."""
-    return GradeSettings(
-        rubric=rubric,
-        rubric_dir=rubric_dir,
-        lang=lang,
-        data_dir=data_dir,
-        sandboxed=sandboxed,
-        cache=cache,
-        work_root=work_root,
-    )

@@ -1,12 +1,9 @@
-"""``output`` and ``test``: printed values, and an instructor's own test functions."""
+"""``output``: a value or printed output matches (e.g. shapes (108, 4)), or a markdown cell
+explains what was asked."""
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
 import re
-import traceback
-from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -14,6 +11,14 @@ from pydantic import Field, field_validator
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from .registry import Params, register
+
+MESSAGES: tuple[str, ...] = (
+    "output.ok",
+    "output.missing",
+    "output.pattern_missing",
+    "output.no_explanation",
+)
+"""Catalogue codes this check emits."""
 
 
 class OutputParams(Params):
@@ -87,49 +92,3 @@ def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
             **facts,
         )
     return CheckResult.ok(Message("output.ok", {"count": expected}), **facts)
-
-
-class TestParams(Params):
-    """Parameters of ``test``."""
-
-    file: str
-    """A Python file of ``test_*`` functions taking ``evidence`` (relative to the rubric)."""
-
-
-@register("test", TestParams)
-def check_test(evidence: Evidence, params: TestParams) -> CheckResult:
-    """An instructor's test file passes against the notebook's evidence."""
-    path = Path(params.file)
-    spec = importlib.util.spec_from_file_location(f"grader_instructor_{path.stem}", path)
-    if spec is None or spec.loader is None or not path.is_file():
-        return CheckResult.fail(Message("test.missing_file", {"file": str(path)}))
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        return CheckResult.fail(
-            Message("test.broken_file", {"file": path.name, "error": f"{type(exc).__name__}: {exc}"})
-        )
-    tests = [(n, f) for n, f in vars(module).items() if n.startswith("test_") and callable(f)]
-    failures = []
-    for name, function in tests:
-        try:
-            if "evidence" in inspect.signature(function).parameters:
-                function(evidence=evidence)
-            else:
-                function()
-        except AssertionError as exc:
-            failures.append(f"{name}: {exc or 'assertion failed'}")
-        except Exception as exc:
-            failures.append(f"{name}: {type(exc).__name__}: {exc}")
-            traceback.clear_frames(exc.__traceback__)
-    facts: dict[str, Any] = {"tests": len(tests), "failed": failures}
-    if not tests:
-        return CheckResult.fail(Message("test.no_tests", {"file": path.name}), **facts)
-    if failures:
-        return CheckResult.fail(
-            Message("test.failed", {"count": len(failures), "first": failures[0][:300]}),
-            fraction=(len(tests) - len(failures)) / len(tests),
-            **facts,
-        )
-    return CheckResult.ok(Message("test.ok", {"count": len(tests)}), **facts)

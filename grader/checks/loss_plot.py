@@ -1,0 +1,130 @@
+"""``loss_plot``: a figure shows training loss and validation loss curves (from any plotting route)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..models.evidence import AxesRecord, Evidence, FitRecord, LineRecord
+from ..models.results import CheckResult, Message
+from .registry import Params, register
+
+MESSAGES: tuple[str, ...] = (
+    "loss_plot.ok",
+    "loss_plot.ok_labels",
+    "loss_plot.no_figure",
+    "loss_plot.no_validation_curve",
+    "loss_plot.accuracy_not_loss",
+    "loss_plot.too_few_runs",
+    "loss_plot.not_from_history",
+    "loss_plot.not_found",
+)
+"""Catalogue codes this check emits."""
+
+LOSS_WORDS = re.compile(r"loss|cost|error|kerugian", re.IGNORECASE)
+VAL_WORDS = re.compile(r"val|validasi|validation|test", re.IGNORECASE)
+
+
+class LossPlotParams(Params):
+    """Parameters of ``loss_plot``."""
+
+    require_validation: bool = True
+    min_runs: int = 1
+    """Training runs whose curves must share one figure (2 for "MLP and CNN in one plot")."""
+    match_history: bool = True
+    """Curves must be the recorded training histories (False: labels are enough)."""
+
+
+def _close(line: LineRecord, series: tuple[float, ...]) -> bool:
+    ys = [v for v in line.y]
+    if len(ys) != len(series) or len(series) < 2:
+        return False
+    for a, b in zip(ys, series, strict=True):
+        if a is None or math.isnan(b):
+            if not (a is None and math.isnan(b)):
+                return False
+            continue
+        if abs(a - b) > 1e-4 + 1e-3 * abs(b):
+            return False
+    return True
+
+
+def _histories(evidence: Evidence) -> list[tuple[FitRecord, str, tuple[float, ...]]]:
+    return [(fit, key, series) for fit in evidence.fits for key, series in fit.history.items() if len(series) >= 2]
+
+
+def _label_text(ax: AxesRecord, line: LineRecord) -> str:
+    return " ".join([line.label, ax.ylabel, ax.title])
+
+
+def _matches(ax: AxesRecord, histories: list[tuple[FitRecord, str, tuple[float, ...]]]) -> Iterator[tuple[int, str]]:
+    for line in ax.lines:
+        for fit, key, series in histories:
+            if _close(line, series):
+                yield fit.seq, key
+
+
+@register("loss_plot", LossPlotParams)
+def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
+    """A figure shows training loss and validation loss curves (from any plotting route)."""
+    if not evidence.figures:
+        return CheckResult.fail(Message("loss_plot.no_figure"))
+    histories = _histories(evidence)
+    best: dict[str, Any] = {"runs": 0, "train_only": False, "accuracy_only": False}
+    # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
+    for figure, ax in ((f, a) for f in evidence.figures for a in f.axes):
+        found: dict[int, set[str]] = {}
+        for seq, key in _matches(ax, histories):
+            found.setdefault(seq, set()).add(key)
+        complete = [
+            seq
+            for seq, keys in found.items()
+            if "loss" in keys and ("val_loss" in keys or not params.require_validation)
+        ]
+        if len(complete) >= params.min_runs:
+            return CheckResult.ok(
+                Message("loss_plot.ok", {"runs": len(complete)}), runs=len(complete), cell=figure.cell
+            )
+        best["runs"] = max(best["runs"], len(complete))
+        if any("loss" in keys and "val_loss" not in keys for keys in found.values()):
+            best["train_only"] = True
+        if found and not any({"loss", "val_loss"} & keys for keys in found.values()):
+            best["accuracy_only"] = True
+    # no recorded validation history to match (scikit-learn, a hand-written loop): labels count
+    has_val_history = any("val_loss" in fit.history for fit in evidence.fits)
+    if not params.match_history or not histories or not has_val_history:
+        labelled = _labelled_loss_figure(evidence, params)
+        if labelled is not None:
+            return labelled
+    if best["runs"] and best["runs"] < params.min_runs:
+        return CheckResult.fail(
+            Message("loss_plot.too_few_runs", {"found": best["runs"], "expected": params.min_runs}),
+            fraction=0.5,
+            **best,
+        )
+    if best["train_only"]:
+        return CheckResult.fail(Message("loss_plot.no_validation_curve"), fraction=0.5, **best)
+    if best["accuracy_only"]:
+        return CheckResult.fail(Message("loss_plot.accuracy_not_loss"), fraction=0.25, **best)
+    if histories and _labelled_loss_figure(evidence, params) is not None:
+        return CheckResult.fail(Message("loss_plot.not_from_history"), **best)
+    return CheckResult.fail(Message("loss_plot.not_found"), **best)
+
+
+def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckResult | None:
+    for figure in evidence.figures:
+        for ax in figure.axes:
+            lossy = [ln for ln in ax.lines if LOSS_WORDS.search(_label_text(ax, ln)) and len(ln.y) >= 2]
+            val = [ln for ln in lossy if VAL_WORDS.search(ln.label)]
+            train = [ln for ln in lossy if not VAL_WORDS.search(ln.label)]
+            if (
+                train
+                and (val or not params.require_validation)
+                and len(lossy) >= 2 * params.min_runs - (0 if params.require_validation else params.min_runs)
+            ):
+                return CheckResult.ok(
+                    Message("loss_plot.ok_labels", {"lines": len(lossy)}), lines=len(lossy), cell=figure.cell
+                )
+    return None

@@ -1,0 +1,58 @@
+"""The one place that composes the stages: plan → grade (one or many) → write outputs.
+
+``plan``     submissions × rubric × settings (:mod:`.plan`, :mod:`.settings`)
+``grade``    intake → execute → evidence → checks → score, one submission or many in
+             parallel, with a callback as each finishes (:mod:`.grade`)
+``outputs``  JSON and HTML per submission the moment it is graded, ``results.jsonl`` and the
+             class page; a graded folder rendered again in another language (:mod:`.outputs`)
+
+Commands only parse arguments, call these and print.
+"""
+
+from __future__ import annotations
+
+from .grade import (
+    STATUS,
+    Graded,
+    check_all,
+    gather_evidence,
+    grade_jobs,
+    grade_submission,
+    invalid_result,
+    run_submission,
+)
+from .outputs import CLASS_PAGE, render_again, write_class_outputs, write_submission_outputs
+from .plan import Job, plan_jobs, report_name, rubric_for
+from .settings import (
+    GradeSettings,
+    cache_from,
+    data_dir_from,
+    resolve_test_files,
+    rubric_from,
+    sandbox_choice,
+)
+
+__all__ = [
+    "CLASS_PAGE",
+    "STATUS",
+    "GradeSettings",
+    "Graded",
+    "Job",
+    "cache_from",
+    "check_all",
+    "data_dir_from",
+    "gather_evidence",
+    "grade_jobs",
+    "grade_submission",
+    "invalid_result",
+    "plan_jobs",
+    "render_again",
+    "report_name",
+    "resolve_test_files",
+    "rubric_for",
+    "rubric_from",
+    "run_submission",
+    "sandbox_choice",
+    "write_class_outputs",
+    "write_submission_outputs",
+]

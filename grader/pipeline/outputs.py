@@ -1,0 +1,89 @@
+"""Writing what grading produced: one JSON and one HTML report per submission (the moment it
+is graded), ``results.jsonl`` and the class page; and rendering a graded folder again."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..cache import load_run
+from ..errors import ConfigError
+from ..evidence import build_evidence
+from ..execute import host_path_mapper
+from ..execute.workspace import Workspace
+from ..export.results_file import RESULTS_FILE, result_from_json, result_to_json
+from ..fileio import write_json_atomic, write_text_atomic
+from ..models.evidence import Evidence
+from ..models.results import Result
+from ..report import render_class_html, render_submission_html
+from .grade import Graded
+
+CLASS_PAGE = "index.html"
+RUN_FOLDER = "run_folder"
+"""Key of the result JSON (an instructor's file) naming the run's folder, to render it again."""
+_write_lock = threading.Lock()
+
+
+def write_submission_outputs(
+    graded: Graded, out_dir: Path, stem: str, lang: str, *, student_view: bool = False
+) -> None:
+    """``<stem>.json`` and ``<stem>.html`` for one graded submission."""
+    data = result_to_json(graded.result, lang)
+    if graded.workspace is not None:
+        data[RUN_FOLDER] = str(graded.workspace.root)
+    html = render_submission_html(graded.result, graded.evidence, lang=lang, student_view=student_view)
+    with _write_lock:
+        write_json_atomic(out_dir / f"{stem}.json", data, indent=1)
+        write_text_atomic(out_dir / f"{stem}.html", html)
+
+
+def write_class_outputs(results: Sequence[tuple[Result, str]], out_dir: Path, lang: str) -> Path:
+    """``results.jsonl`` and the class page from (result, report stem) pairs; returns the page."""
+    lines = [json.dumps(result_to_json(result, lang), ensure_ascii=False) for result, _ in results]
+    links = {result.submission: f"{stem}.html" for result, stem in results}
+    write_text_atomic(out_dir / RESULTS_FILE, "\n".join(lines) + "\n")
+    page = out_dir / CLASS_PAGE
+    write_text_atomic(page, render_class_html([r for r, _ in results], lang=lang, links=links))
+    return page
+
+
+def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
+    found = []
+    for path in sorted(out_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(data, dict) and "schema" in data and "items" in data and "submission" in data:
+            found.append((path, data))
+    return found
+
+
+def _evidence_again(folder: object) -> tuple[Evidence | None, Workspace | None]:
+    if not isinstance(folder, str):
+        return None, None
+    found = load_run(Path(folder))
+    if found is None:
+        return None, None
+    outcome, workspace = found
+    return build_evidence(outcome, host_path_mapper(workspace)), workspace
+
+
+def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
+    """Re-render every report of a graded folder in ``lang`` without executing anything; the
+    evidence is read again from each run's folder where it still exists.
+    Returns (reports rendered, of which with evidence)."""
+    files = _graded_files(out_dir)
+    if not files:
+        raise ConfigError(f"{out_dir}: no graded results here (run 'grader grade ... --out {out_dir}' first)")
+    pairs, with_evidence = [], 0
+    for path, data in files:
+        result = result_from_json(data)
+        evidence, workspace = _evidence_again(data.get(RUN_FOLDER))
+        with_evidence += evidence is not None
+        write_submission_outputs(Graded(result, evidence, workspace=workspace), out_dir, path.stem, lang)
+        pairs.append((result, path.stem))
+    write_class_outputs(pairs, out_dir, lang)
+    return len(pairs), with_evidence
