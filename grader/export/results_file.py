@@ -68,6 +68,8 @@ def _item_to_json(item: ItemResult, lang: str) -> dict[str, Any]:
         "evidence": _plain(item.evidence),
         "visibility": item.visibility,
         "required": item.required,
+        "judged": item.judged,
+        "needs_review": item.needs_review,
         "messages": [message_to_json(m) for m in item.messages],
         "i18n": {"title": message_to_json(item.title)["params"]},
     }
@@ -120,6 +122,8 @@ def _item_from_json(data: dict[str, Any]) -> ItemResult:
         evidence=dict(data.get("evidence") or {}),
         visibility="hidden" if data.get("visibility") == "hidden" else "visible",
         required=bool(data.get("required", True)),
+        judged=bool(data.get("judged", True)),
+        needs_review=bool(data.get("needs_review", False)),
     )
 
 

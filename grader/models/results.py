@@ -37,6 +37,11 @@ class CheckResult:
     """Found / expected / what to try - in that order when all apply."""
     evidence: dict[str, Any] = field(default_factory=dict)
     """The facts behind the verdict, for the report (sizes, counts, names). JSON-safe."""
+    judged: bool = True
+    """False when the evidence this check needs is absent (nothing ran, nothing was fitted):
+    the item is not judged - no points, never a pass - and the messages say what is missing."""
+    needs_review: bool = False
+    """True when a person should look (the cause lies with the environment or the grader)."""
 
     @classmethod
     def ok(cls, *messages: Message, **evidence: Any) -> CheckResult:
@@ -47,6 +52,13 @@ class CheckResult:
     def fail(cls, *messages: Message, fraction: float = 0.0, **evidence: Any) -> CheckResult:
         """A fail, optionally with partial credit."""
         return cls(passed=False, fraction=fraction, messages=messages, evidence=evidence)
+
+    @classmethod
+    def not_judged(cls, *messages: Message, needs_review: bool = False, **evidence: Any) -> CheckResult:
+        """No verdict: the evidence is absent; the messages name what is missing and why."""
+        return cls(
+            passed=False, fraction=0.0, messages=messages, evidence=evidence, judged=False, needs_review=needs_review
+        )
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,9 @@ class ItemResult:
     evidence: dict[str, Any]
     visibility: Literal["visible", "hidden"] = "visible"
     required: bool = True
+    judged: bool = True
+    """False when the evidence was absent: no points, not a pass (see ``CheckResult.judged``)."""
+    needs_review: bool = False
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,9 @@ def check_all(rubric: Rubric, evidence: Evidence) -> dict[str, CheckResult]:
             results[item.id] = run_check(item.check, evidence, item.params)
         except Exception as exc:  # a defect in a check must not cost the student the other items
             log.exception("check %s crashed", item.id)
-            results[item.id] = CheckResult.fail(Message("check.crashed", {"error": type(exc).__name__}))
+            results[item.id] = CheckResult.not_judged(
+                Message("check.crashed", {"error": type(exc).__name__}), needs_review=True
+            )
     return results
 
 
@@ -176,6 +178,7 @@ def invalid_result(submission: Submission, rubric: Rubric, reason: str) -> Resul
             evidence={},
             visibility=i.visibility,
             required=i.required,
+            judged=False,
         )
         for i in rubric.items
     )

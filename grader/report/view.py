@@ -62,6 +62,8 @@ class ShownItem:
     evidence: dict[str, object]
     visibility: str
     required: bool
+    judged: bool = True
+    needs_review: bool = False
 
 
 def shown_item(item: ItemResult, lang: str) -> ShownItem:
@@ -77,6 +79,8 @@ def shown_item(item: ItemResult, lang: str) -> ShownItem:
         evidence=item.evidence,
         visibility=item.visibility,
         required=item.required,
+        judged=item.judged,
+        needs_review=item.needs_review,
     )
 
 

@@ -32,7 +32,9 @@ def item_messages(item: RubricItem, result: CheckResult) -> tuple[Message, ...]:
 
 def score_item(item: RubricItem, result: CheckResult) -> ItemResult:
     """Points for one item: all when passed, the check's share when it allows partial credit."""
-    if result.passed:
+    if not result.judged:
+        points = 0.0
+    elif result.passed:
         points = item.points
     elif item.partial:
         points = round(item.points * min(max(result.fraction, 0.0), 1.0), 4)
@@ -44,11 +46,13 @@ def score_item(item: RubricItem, result: CheckResult) -> ItemResult:
         title=words(item.title),
         points=float(points),
         max_points=float(item.points),
-        passed=result.passed,
+        passed=result.passed and result.judged,
         messages=item_messages(item, result),
         evidence=dict(result.evidence),
         visibility=item.visibility,
         required=item.required,
+        judged=result.judged,
+        needs_review=result.needs_review,
     )
 
 

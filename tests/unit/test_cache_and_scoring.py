@@ -58,3 +58,14 @@ def test_partial_credit_and_instructor_feedback():
 def test_an_item_without_a_result_scores_zero():
     items = score_items(RUBRIC, {})
     assert all(i.points == 0 and not i.passed for i in items)
+
+
+def test_an_item_without_evidence_is_not_judged_never_passed():
+    results = {
+        "a": CheckResult.not_judged(Message("runs.no_cells")),
+        "b": CheckResult(passed=True, judged=False, messages=(Message("runs.no_cells"),)),
+        "c": CheckResult.not_judged(Message("check.crashed", {"error": "KeyError"}), needs_review=True),
+    }
+    items = score_items(RUBRIC, results)
+    assert [(i.points, i.passed, i.judged) for i in items] == [(0.0, False, False)] * 3
+    assert [i.needs_review for i in items] == [False, False, True]
