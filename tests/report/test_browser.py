@@ -34,10 +34,12 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     image_module = pytest.importorskip("PIL.Image")
     report = tmp_path / "report.html"
-    result = make_result(cells=failing_cells(), notes=("hcvdat0.csv was served from the grader's copy.",))
-    report.write_text(
-        render_submission_html(result, make_evidence(), rubric_title="Hepatitis C classifier"), encoding="utf-8"
+    result = make_result(
+        cells=failing_cells(),
+        notes=("hcvdat0.csv was served from the grader's copy.",),
+        rubric_title="Hepatitis C classifier",
     )
+    report.write_text(render_submission_html(result, make_evidence()), encoding="utf-8")
     screenshot = tmp_path / "report.png"
     problems: list[str] = []
     requested: list[str] = []
