@@ -36,10 +36,11 @@ MESSAGES: tuple[str, ...] = (
 
 # What the code of a cell that should have produced the evidence contains.
 MODEL_SOURCE = r"Sequential\s*\(|Model\s*\(|MLP(?:Classifier|Regressor)\s*\(|\.add\s*\("
-COMPILE_SOURCE = r"\.compile\s*\("
+COMPILE_SOURCE = r"\.\s*[Cc]ompile\s*\("  # the lesson's own typo: model. Compile(...)
 FIT_SOURCE = r"\.(?:partial_)?fit\s*\("
 ASSESS_SOURCE = r"\.(?:evaluate|predict\w*|score)\s*\(|ConfusionMatrixDisplay|confusion_matrix\s*\("
 PLOT_SOURCE = r"\bplt\.|\.plot\s*\(|\bsns\.|Display\b|\.imshow\s*\("
+LOSS_PLOT_SOURCE = r"\.history\b|loss_curve_|validation_scores_|['\"](?:val_)?loss['\"]"
 SAVE_SOURCE = r"\.save\s*\(|save_model\s*\(|\bdump\s*\("
 
 ERROR_LIMIT = 200
@@ -47,8 +48,10 @@ _UNDEFINED = re.compile(r"NameError: name '([A-Za-z_]\w*)' is not defined")
 _CHAIN_LIMIT = 6
 
 
-def _error_line(error: str | None) -> str:
-    line = next((x.strip() for x in (error or "").splitlines() if x.strip()), "")
+def error_line(error: str | None) -> str:
+    """The first line of an error, shortened, without a closing period (the sentence quoting
+    it supplies its own)."""
+    line = next((x.strip() for x in (error or "").splitlines() if x.strip()), "").removesuffix(".")
     return line if len(line) <= ERROR_LIMIT else line[: ERROR_LIMIT - 1] + "…"
 
 
@@ -109,8 +112,8 @@ def undefined_name_origin(evidence: Evidence, error: str | None, index: int) -> 
     source = cell_source(evidence, cell.index)
     params = {
         "name": name,
-        "cell": cell_ref(evidence, cell.index, mention=root_name),
-        "error": _error_line(cell.error),
+        "cell": cell_ref(evidence, cell.index, mention=root_name, error=cell.error),
+        "error": error_line(cell.error),
     }
     if _imports(source, root_name):
         return (Message("cause.import_failed", params),)
@@ -119,6 +122,15 @@ def undefined_name_origin(evidence: Evidence, error: str | None, index: int) -> 
 
 def _call_name(record: CallErrorRecord) -> str:
     return f"{record.cls}.{record.call}" if record.cls else record.call
+
+
+def _never_compiled(evidence: Evidence, failed: CallErrorRecord) -> bool:
+    return (
+        failed.framework == "keras"
+        and failed.call != "compile"
+        and failed.mid is not None
+        and evidence.compile_for(failed.mid) is None
+    )
 
 
 def stopped(evidence: Evidence) -> bool:
@@ -146,19 +158,22 @@ def absence_causes(
     failed = [e for e in evidence.call_errors if e.call in calls and (e.model or not models_only)]
     if failed:
         last = failed[-1]
-        ref = cell_ref(evidence, last.cell, pattern=rf"\.{re.escape(last.call)}\s*\(")
-        return (
-            Message("cause.call_raised", {"call": _call_name(last), "error": _error_line(last.error), "cell": ref}),
+        ref = cell_ref(evidence, last.cell, pattern=rf"\.{re.escape(last.call)}\s*\(", error=last.error)
+        found = (
+            Message("cause.call_raised", {"call": _call_name(last), "error": error_line(last.error), "cell": ref}),
             *undefined_name_origin(evidence, last.error, last.cell),
         )
+        if _never_compiled(evidence, last):  # Keras refuses an uncompiled model: why compile failed
+            found += absence_causes(evidence, calls=("compile",), source=COMPILE_SOURCE, earlier=False)
+        return found
     errors = [c for c in evidence.cells if c.status == "error"]
     if source is not None:
         matching = [c for c in errors if re.search(source, cell_source(evidence, c.index))]
         if matching:
             cell = matching[-1]
-            ref = cell_ref(evidence, cell.index, pattern=source)
+            ref = cell_ref(evidence, cell.index, pattern=source, error=cell.error)
             return (
-                Message("cause.cell_raised", {"cell": ref, "error": _error_line(cell.error)}),
+                Message("cause.cell_raised", {"cell": ref, "error": error_line(cell.error)}),
                 *undefined_name_origin(evidence, cell.error, cell.index),
             )
     if stopped(evidence):
@@ -169,7 +184,11 @@ def absence_causes(
         return (
             Message(
                 "cause.earlier_errors",
-                {"count": len(errors), "cell": cell_ref(evidence, first.index), "error": _error_line(first.error)},
+                {
+                    "count": len(errors),
+                    "cell": cell_ref(evidence, first.index, error=first.error),
+                    "error": error_line(first.error),
+                },
             ),
             *undefined_name_origin(evidence, first.error, first.index),
         )

@@ -24,6 +24,7 @@ MESSAGES: tuple[str, ...] = (
     "loss_plot.not_found",
     "loss_plot.nan",
     "absent.no_figure",
+    "absent.no_training",
     *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
@@ -86,7 +87,10 @@ def _matches(ax: AxesRecord, histories: list[tuple[FitRecord, str, tuple[float, 
 def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
     """A figure shows training loss and validation loss curves (from any plotting route)."""
     if not evidence.figures:
-        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.PLOT_SOURCE)
+        # the cell that plots a history (or any plot) raised, else training failed, else the run
+        why = causes.absence_causes(evidence, source=causes.LOSS_PLOT_SOURCE, earlier=False) or causes.absence_causes(
+            evidence, calls=("fit", "partial_fit"), source=causes.PLOT_SOURCE
+        )
         if why:  # the notebook crashed before it drew anything
             return CheckResult.not_judged(Message("absent.no_figure"), *why)
         return CheckResult.fail(Message("loss_plot.no_figure"))
@@ -135,6 +139,10 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         return CheckResult.fail(Message("loss_plot.accuracy_not_loss"), fraction=0.25, **best)
     if histories and _labelled_loss_figure(evidence, params) is not None:
         return CheckResult.fail(Message("loss_plot.not_from_history"), **best)
+    if not evidence.fits:  # figures were drawn, but no training left a history to plot
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        if why:
+            return CheckResult.not_judged(Message("absent.no_training"), *why, **best)
     return CheckResult.fail(Message("loss_plot.not_found"), **best)
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from . import causes
+from .final_model import final_fit
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -72,6 +73,9 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
         problems.append(
             Message("metric.not_above_baseline", {"value": measured.accuracy, "baseline": measured.majority_accuracy})
         )
+    fit = final_fit(evidence)
+    if problems and fit is not None and causes.learned_nothing(fit):
+        problems.extend(causes.nan_loss_messages(evidence, fit))  # the real reason it predicts one class
     if problems:
         fraction = (
             0.5 if value >= params.min * 0.9 and measured.predicted_classes >= params.min_predicted_classes else 0.0

@@ -63,8 +63,8 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
                 "runs.cell_errors",
                 {
                     "count": len(errors),
-                    "cell": cell_ref(evidence, first.index),
-                    "error": ((first.error or "").splitlines() or [""])[0][:200],
+                    "cell": cell_ref(evidence, first.index, error=first.error),
+                    "error": causes.error_line(first.error),
                 },
             )
         )

@@ -28,6 +28,7 @@ __all__ = [
     "first_code_line",
     "line_matching",
     "line_mentioning",
+    "line_raising",
 ]
 
 
@@ -74,6 +75,20 @@ def line_matching(source: str | None, pattern: str, limit: int = LINE_LIMIT) -> 
     return first_code_line(source, limit)
 
 
+_QUOTED = re.compile(r"'([^'\n]{1,80})'")
+
+
+def line_raising(source: str | None, error: str | None, limit: int = LINE_LIMIT) -> str:
+    """The first code line of ``source`` holding a name the error quotes (``'Adam'``,
+    ``'category'``, ``'tensorflow.keras.optimizer'``): most likely the line that raised; ""
+    when the error quotes nothing the code holds."""
+    for token in _QUOTED.findall(error or ""):
+        for line in (source or "").splitlines():
+            if not line.lstrip().startswith("#") and token in line:
+                return _shorten(line, limit)
+    return ""
+
+
 def code_cell_number(cells: Iterable[_Indexed], index: int) -> int | None:
     """The number Jupyter shows for the cell at notebook position ``index``: its position among
     the code cells that run (``cells`` in notebook order), from 1; None for an unknown cell."""
@@ -102,23 +117,31 @@ def _number(evidence: Evidence, index: int) -> int | None:
     return number
 
 
-def cell_ref(evidence: Evidence, index: int, mention: str | None = None, pattern: str | None = None) -> Message:
+def cell_ref(
+    evidence: Evidence,
+    index: int,
+    mention: str | None = None,
+    pattern: str | None = None,
+    error: str | None = None,
+) -> Message:
     """A cell as the student sees it: ``code cell 4: model.fit(...)``.
 
-    The quoted line is the cell's first line of code, or the first line using the name
-    ``mention`` (the failing import among several), or the first line matching the regular
-    expression ``pattern`` (the ``.fit(`` line of a longer cell).
+    The quoted line is, in this order of preference: the line holding a name the cell's
+    ``error`` quotes (the line that raised), the first line using the name ``mention`` (the
+    failing import among several), the first line matching the regular expression ``pattern``
+    (the ``.fit(`` line of a longer cell), or the cell's first line of code.
     """
     number = _number(evidence, index)
     if number is None:
         return Message("cell.unknown")
     source = cell_source(evidence, index)
-    if mention:
-        line = line_mentioning(source, mention)
-    elif pattern:
-        line = line_matching(source, pattern)
-    else:
-        line = first_code_line(source)
+    line = (line_raising(source, error) if error else "") or (
+        line_mentioning(source, mention)
+        if mention
+        else line_matching(source, pattern)
+        if pattern
+        else first_code_line(source)
+    )
     if not line:
         return Message("cell.number", {"number": number})
     return Message("cell.ref", {"number": number, "line": line})

@@ -29,12 +29,16 @@ def test_a_cell_that_raised_is_cited_with_its_line_and_a_name_error_with_its_fai
     assert "sel kode 1: from tensorflow.keras.optimizer import Adam" in rendered(why, "id")
 
 
-def test_a_recorded_call_error_comes_first_and_names_the_class_and_the_line():
+def test_a_recorded_call_error_comes_first_and_an_uncompiled_model_says_why_compile_failed():
     why = causes.absence_causes(adam_import_failed(), calls=("fit",), source=causes.FIT_SOURCE)
-    assert rendered(why) == (
-        "Sequential.fit raised ValueError: You must call `compile()` before using the model. "
-        "(code cell 6: history = model.fit(X_train, y_train, epochs=50, validation_split=0.2))."
+    assert [m.code for m in why] == ["cause.call_raised", "cause.cell_raised", "cause.import_failed"]
+    assert rendered(why).startswith(
+        "Sequential.fit raised ValueError: You must call `compile()` before using the model "
+        "(code cell 6: history = model.fit(X_train, y_train, epochs=50, validation_split=0.2)). "
+        "code cell 5: model.compile(optimizer=Adam(learning_rate=0.001), raised NameError"
     )
+    compiled = replace(adam_import_failed(), compiles=wrong_column().compiles)
+    assert [m.code for m in causes.absence_causes(compiled, calls=("fit",))] == ["cause.call_raised"]
 
 
 def test_a_chain_of_name_errors_goes_back_to_the_first_failure():

@@ -93,3 +93,20 @@ def test_figure_facts_give_the_code_cell_number():
     drawn = figure(axes([line("train", (1.0, 0.8, 0.5)), line("val", (1.1, 0.9, 0.7))]), cell=7)
     result = run_check("loss_plot", standard(figures=(drawn,), **NOTEBOOK), {})
     assert result.passed and result.evidence["cell"] == 4
+
+
+def test_the_line_that_raised_is_quoted_when_the_error_names_what_it_holds():
+    ev = evidence(
+        **cells(
+            (
+                "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.optimizer import Adam",
+                "error",
+                "ModuleNotFoundError: No module named 'tensorflow.keras.optimizer'",
+            ),
+            ("df = pd.read_csv('x.csv')\ny = df['category']", "error", "KeyError: 'category'"),
+        )
+    )
+    result = run_check("runs", ev, {})
+    assert "the first is code cell 1: from tensorflow.keras.optimizer import Adam, which raised" in text(result)
+    assert render(cell_ref(ev, 1, error="KeyError: 'category'")) == "code cell 2: y = df['category']"
+    assert render(cell_ref(ev, 1, error="KeyError: 'absent'")) == "code cell 2: df = pd.read_csv('x.csv')"

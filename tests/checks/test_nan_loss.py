@@ -85,3 +85,11 @@ def test_a_training_run_that_diverged_late_learned_nothing_either():
     result = run_check("training", ev, {})
     assert not result.passed and codes(result) == ["nan.diverged"]
     assert rows(3).missing is None  # a row set the probe did not count says nothing about NaN
+
+
+def test_the_quality_of_a_model_trained_on_nan_names_the_nan_not_only_the_one_class():
+    from factories import measurement
+
+    ev = replace(nan_tuning(1), measurements=(measurement(accuracy=0.88, macro_f1=0.23, predicted=1, majority=0.88),))
+    result = run_check("metric", ev, {"metric": "macro_f1", "min": 0.5, "min_predicted_classes": 3})
+    assert not result.passed and codes(result) == ["metric.one_class", "metric.below", "nan.missing_values"]

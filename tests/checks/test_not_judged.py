@@ -131,8 +131,9 @@ def test_compile_after_a_failed_import_names_the_import_not_a_missing_call():
 def test_training_after_fit_raised_names_the_exception_not_never_trained():
     result = run_check("training", adam_import_failed(), {})
     assert not result.judged
-    assert codes(result) == ["absent.no_training", "cause.call_raised"]
+    assert codes(result) == ["absent.no_training", "cause.call_raised", "cause.cell_raised", "cause.import_failed"]
     assert "Sequential.fit raised ValueError: You must call `compile()`" in text(result)
+    assert "the import in code cell 1: from tensorflow.keras.optimizer import Adam failed" in text(result)
     assert "never trained" not in text(result)
 
 
@@ -196,3 +197,32 @@ def test_output_of_cells_that_raised_is_not_judged_and_partial_output_keeps_its_
 
 def test_every_kind_is_covered_here():
     assert set(HCV) | {"test"} == set(REGISTRY)
+
+
+def test_a_confusion_matrix_of_a_model_that_never_trained_is_not_judged():
+    from grader.models.evidence import MetricCallRecord
+
+    matrix = MetricCallRecord(
+        seq=40, cell=8, func="confusion_matrix", y_true=None, y_pred=None, value=[[9, 0], [3, 0]], display=True
+    )
+    ev = replace(split_only_roles(adam_import_failed()), metric_calls=(matrix,))
+    result = run_check("confusion_matrix", ev, {})
+    assert not result.judged and codes(result)[:2] == ["absent.no_training", "cause.call_raised"]
+    assert run_check("confusion_matrix", replace(standard(), metric_calls=(matrix,)), {}).judged
+
+
+def test_a_figure_without_any_training_is_no_loss_plot_verdict_after_a_crash():
+    from .helpers import axes, figure, line
+
+    drawn = figure(axes([line("", (1.0, 2.0))], title="Confusion matrix"))
+    result = run_check("loss_plot", replace(adam_import_failed(), figures=(drawn,)), {})
+    assert not result.judged and codes(result)[:2] == ["absent.no_training", "cause.call_raised"]
+    clean = run_check("loss_plot", evidence(figures=(drawn,)), {})
+    assert clean.judged and codes(clean) == ["loss_plot.not_found"]
+
+
+def test_a_missing_loss_plot_cites_the_cell_that_plots_the_history():
+    result = run_check("loss_plot", wrong_column(), {})
+    assert not result.judged and codes(result) == ["absent.no_figure", "cause.cell_raised", "cause.not_defined"]
+    assert "code cell 7: plt.plot(history.history['loss']) raised NameError: name 'history'" in text(result)
+    assert "(history was never defined, because code cell 2: X = df.drop(" in text(result)
