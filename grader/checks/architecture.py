@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..models.evidence import Evidence, LayerRecord, ModelRecord
 from ..models.results import CheckResult, Message
+from . import causes
 from .choices import one_of
 from .final_model import final_model
 from .names import canonical_activation, canonical_layer
@@ -29,6 +30,9 @@ MESSAGES: tuple[str, ...] = (
     "architecture.hidden_activation",
     "architecture.model_class",
     "architecture.sklearn_param",
+    "absent.no_model",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -267,6 +271,9 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
         trained = [m for m in evidence.models.values() if m.fitted]
         candidates = sorted(trained, key=lambda m: m.seq)
         if not candidates:
+            why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+            if why:
+                return CheckResult.not_judged(Message("absent.no_training"), *why)
             return CheckResult.fail(Message("architecture.no_model"))
         best: tuple[ModelRecord, list[Message]] | None = None
         for model in candidates:
@@ -279,6 +286,9 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
         return CheckResult.fail(*best[1], **_facts(best[0]))
     final = final_model(evidence)
     if final is None:
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.MODEL_SOURCE)
+        if why:
+            return CheckResult.not_judged(Message("absent.no_model"), *why)
         return CheckResult.fail(Message("architecture.no_model"))
     problems = model_problems(final, params)
     if problems:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from . import causes
 from .choices import one_of
 from .final_model import final_model
 from .names import canonical_loss, canonical_metric, snake
@@ -21,6 +22,9 @@ MESSAGES: tuple[str, ...] = (
     "compile.loss",
     "compile.metrics",
     "compile.learning_rate",
+    "absent.no_model",
+    "absent.no_compile",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -40,11 +44,17 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     """The final Keras model was compiled with the expected optimizer, loss and metrics."""
     model = final_model(evidence)
     if model is None:
+        why = causes.absence_causes(evidence, calls=("compile",), source=causes.MODEL_SOURCE)
+        if why:
+            return CheckResult.not_judged(Message("absent.no_model"), *why)
         return CheckResult.fail(Message("compile.no_model"))
     if model.framework != "keras":
         return CheckResult.fail(Message("compile.not_keras", {"found": model.final_class or model.cls}))
     record = evidence.compile_for(model.mid)
     if record is None:
+        why = causes.absence_causes(evidence, calls=("compile",), source=causes.COMPILE_SOURCE)
+        if why:  # compile was written but raised (a failed import, a bad argument)
+            return CheckResult.not_judged(Message("absent.no_compile"), *why)
         return CheckResult.fail(Message("compile.not_compiled"))
     facts: dict[str, Any] = {
         "optimizer": record.optimizer,

@@ -6,8 +6,10 @@ import math
 import re
 from typing import Any, Literal
 
+from ..models.cells import cell_ref, code_cell_number
 from ..models.evidence import Evidence, GridRecord
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -17,8 +19,15 @@ MESSAGES: tuple[str, ...] = (
     "confusion_matrix.on_train",
     "confusion_matrix.on_validation",
     "confusion_matrix.unknown_rows",
+    "absent.no_confusion",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
+
+
+SHOWN_SOURCE = r"[Cc]onfusion|heatmap|imshow|matshow"
+"""The line of a cell that shows a matrix, quoted when the cell is cited."""
 
 
 class ConfusionParams(Params):
@@ -80,15 +89,28 @@ def check_confusion_matrix(evidence: Evidence, params: ConfusionParams) -> Check
         total = sum(sum(row) for row in matrix)
         if total > 0 and float(total).is_integer() and all(float(v).is_integer() for row in matrix for v in row):
             candidates.append((_role_of(int(total), evidence), int(total), cell, True))
-    facts: dict[str, Any] = {"found": [{"role": r, "rows": n, "cell": c, "shown": s} for r, n, c, s in candidates]}
+    facts: dict[str, Any] = {
+        "found": [
+            {"role": r, "rows": n, "cell": code_cell_number(evidence.cells, c), "shown": s} for r, n, c, s in candidates
+        ]
+    }
+    if not evidence.fits:
+        # predictions of a model that never trained say nothing about the student's model
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        if why:
+            return CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
     if not candidates:
+        why = causes.absence_causes(evidence, calls=("predict", "evaluate"), source=causes.ASSESS_SOURCE)
+        if why:  # the predictions it needs were never made: the run failed first
+            return CheckResult.not_judged(Message("absent.no_confusion"), *why, **facts)
         return CheckResult.fail(Message("confusion_matrix.not_found"), **facts)
     shown_ok = [c for c in candidates if c[3]]
     if not shown_ok:
         return CheckResult.fail(Message("confusion_matrix.not_shown"), fraction=0.5, **facts)
     if params.on == "any" or any(c[0] == "test" for c in shown_ok):
         cell = next(c[2] for c in shown_ok if params.on == "any" or c[0] == "test")
-        return CheckResult.ok(Message("confusion_matrix.ok", {"cell": cell}), **facts)
+        ref = cell_ref(evidence, cell, pattern=SHOWN_SOURCE)
+        return CheckResult.ok(Message("confusion_matrix.ok", {"cell": ref}), **facts)
     roles = {c[0] for c in shown_ok}
     if "train" in roles:
         return CheckResult.fail(

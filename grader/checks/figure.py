@@ -10,6 +10,7 @@ from pydantic import Field
 
 from ..models.evidence import AxesRecord, Evidence, FigureRecord
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -19,6 +20,8 @@ MESSAGES: tuple[str, ...] = (
     "figure.too_few_falling_lines",
     "figure.too_few_axes",
     "figure.missing_words",
+    "absent.no_figure",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -81,6 +84,10 @@ def _figure_problems(figures: tuple[FigureRecord, ...], params: FigureParams) ->
 def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
     """The notebook drew the figures the exercise asks for."""
     figures = evidence.figures
+    if not figures:
+        why = causes.absence_causes(evidence, source=causes.PLOT_SOURCE)
+        if why:  # the notebook crashed before it drew anything
+            return CheckResult.not_judged(Message("absent.no_figure"), *why)
     if params.same_figure and figures:
         best: tuple[list[Message], dict[str, Any]] | None = None
         for figure in figures:

@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from ..models.cells import cell_ref, code_cell_label
 from ..models.evidence import ClaimRecord, Evidence, Rows
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 from .rows import same_rows
 
@@ -25,6 +27,9 @@ MESSAGES: tuple[str, ...] = (
     "integrity.altered",
     "integrity.claim",
     "integrity.curve",
+    "integrity.ok_nothing_printed",
+    "absent.no_computation",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -172,14 +177,14 @@ def faked_curves(evidence: Evidence) -> list[str]:
                     )
                     for s in series
                 ):
-                    found.append(line.label or ax.title or f"cell {figure.cell}")
+                    found.append(line.label or ax.title or code_cell_label(evidence.cells, figure.cell))
     return found
 
 
 @register("integrity", IntegrityParams)
 def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
     """The probe was not tampered with and printed claims match what the grader measured."""
-    problems = []
+    problems: list[Message] = []
     if params.tampering:
         if not evidence.probe_ok:
             problems.append(Message("integrity.probe_missing"))
@@ -193,7 +198,11 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
         problems.append(
             Message(
                 "integrity.claim",
-                {"text": claim.text, "cell": claim.cell, "measured": measured.accuracy if measured else "?"},
+                {
+                    "text": claim.text,
+                    "cell": cell_ref(evidence, claim.cell),
+                    "measured": measured.accuracy if measured else "?",
+                },
             )
         )
     curves = faked_curves(evidence) if params.history else []
@@ -207,4 +216,10 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
     }
     if problems:
         return CheckResult.fail(*problems, **facts)
+    if not evidence.fits and not evidence.claims:
+        # nothing trained, nothing printed: "nothing was forged" would be a pass on no evidence
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        return CheckResult.not_judged(Message("absent.no_computation"), *why, **facts)
+    if not evidence.claims:
+        return CheckResult.ok(Message("integrity.ok_nothing_printed"), **facts)
     return CheckResult.ok(Message("integrity.ok", {"claims": len(evidence.claims)}), **facts)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from . import causes
 from .configurations import configurations_judged_on_test
 from .registry import Params, register
 
@@ -16,6 +17,9 @@ MESSAGES: tuple[str, ...] = (
     "leakage.preprocessing",
     "leakage.test_as_validation",
     "leakage.test_chooses_model",
+    "leakage.ok_no_preprocessing",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -36,7 +40,9 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     """No preprocessing learned from validation/test rows; validation data is not the test set."""
     roles = evidence.roles
     if roles.train is None or roles.test is None:
-        return CheckResult.fail(Message("leakage.cannot_tell"))
+        # no verdict without both sides; say why they are missing when the run shows it
+        why = causes.absence_causes(evidence, calls=("fit", "evaluate", "predict"), source=causes.FIT_SOURCE)
+        return CheckResult.not_judged(Message("leakage.cannot_tell"), *why)
     # every leak named, the advice given once
     problems = [Message("leakage.preprocessing", {"detail": "; ".join(roles.leaks)})] if roles.leaks else []
     if params.validation_not_test and roles.test_is_validation:
@@ -51,4 +57,12 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     }
     if problems:
         return CheckResult.fail(*problems, **facts)
+    if not (roles.final_mid and evidence.fits_for(roles.final_mid)):
+        # the roles come from the splits alone: no model learned anything a leak could reach
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        return CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
+    if not evidence.prep_fits:
+        return CheckResult.ok(
+            Message("leakage.ok_no_preprocessing", {"train": roles.train.n, "test": roles.test.n}), **facts
+        )
     return CheckResult.ok(Message("leakage.ok", {"fits": len(evidence.prep_fits)}), **facts)

@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..models.cells import code_cell_number
 from ..models.evidence import AxesRecord, Evidence, FitRecord, LineRecord
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -20,6 +22,10 @@ MESSAGES: tuple[str, ...] = (
     "loss_plot.too_few_runs",
     "loss_plot.not_from_history",
     "loss_plot.not_found",
+    "loss_plot.nan",
+    "absent.no_figure",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -52,7 +58,18 @@ def _close(line: LineRecord, series: tuple[float, ...]) -> bool:
 
 
 def _histories(evidence: Evidence) -> list[tuple[FitRecord, str, tuple[float, ...]]]:
-    return [(fit, key, series) for fit in evidence.fits for key, series in fit.history.items() if len(series) >= 2]
+    """Recorded histories a curve can match; runs whose loss ended NaN learned nothing to show."""
+    return [
+        (fit, key, series)
+        for fit in evidence.fits
+        if not causes.learned_nothing(fit)
+        for key, series in fit.history.items()
+        if len(series) >= 2
+    ]
+
+
+def _finite_points(line: LineRecord) -> int:
+    return sum(1 for v in line.y if v is not None and math.isfinite(v))
 
 
 def _label_text(ax: AxesRecord, line: LineRecord) -> str:
@@ -70,7 +87,17 @@ def _matches(ax: AxesRecord, histories: list[tuple[FitRecord, str, tuple[float, 
 def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
     """A figure shows training loss and validation loss curves (from any plotting route)."""
     if not evidence.figures:
+        # the cell that plots a history (or any plot) raised, else training failed, else the run
+        why = causes.absence_causes(evidence, source=causes.LOSS_PLOT_SOURCE, earlier=False) or causes.absence_causes(
+            evidence, calls=("fit", "partial_fit"), source=causes.PLOT_SOURCE
+        )
+        if why:  # the notebook crashed before it drew anything
+            return CheckResult.not_judged(Message("absent.no_figure"), *why)
         return CheckResult.fail(Message("loss_plot.no_figure"))
+    if evidence.fits and all(causes.learned_nothing(fit) for fit in evidence.fits):
+        return CheckResult.fail(
+            Message("loss_plot.nan"), *causes.nan_loss_messages(evidence, evidence.fits[-1]), nan_loss=True
+        )
     histories = _histories(evidence)
     best: dict[str, Any] = {"runs": 0, "train_only": False, "accuracy_only": False}
     # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
@@ -85,7 +112,9 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         ]
         if len(complete) >= params.min_runs:
             return CheckResult.ok(
-                Message("loss_plot.ok", {"runs": len(complete)}), runs=len(complete), cell=figure.cell
+                Message("loss_plot.ok", {"runs": len(complete)}),
+                runs=len(complete),
+                cell=code_cell_number(evidence.cells, figure.cell),
             )
         best["runs"] = max(best["runs"], len(complete))
         if any("loss" in keys and "val_loss" not in keys for keys in found.values()):
@@ -93,7 +122,7 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         if found and not any({"loss", "val_loss"} & keys for keys in found.values()):
             best["accuracy_only"] = True
     # no recorded validation history to match (scikit-learn, a hand-written loop): labels count
-    has_val_history = any("val_loss" in fit.history for fit in evidence.fits)
+    has_val_history = any("val_loss" in fit.history for fit in evidence.fits if not causes.learned_nothing(fit))
     if not params.match_history or not histories or not has_val_history:
         labelled = _labelled_loss_figure(evidence, params)
         if labelled is not None:
@@ -110,13 +139,17 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         return CheckResult.fail(Message("loss_plot.accuracy_not_loss"), fraction=0.25, **best)
     if histories and _labelled_loss_figure(evidence, params) is not None:
         return CheckResult.fail(Message("loss_plot.not_from_history"), **best)
+    if not evidence.fits:  # figures were drawn, but no training left a history to plot
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        if why:
+            return CheckResult.not_judged(Message("absent.no_training"), *why, **best)
     return CheckResult.fail(Message("loss_plot.not_found"), **best)
 
 
 def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckResult | None:
     for figure in evidence.figures:
         for ax in figure.axes:
-            lossy = [ln for ln in ax.lines if LOSS_WORDS.search(_label_text(ax, ln)) and len(ln.y) >= 2]
+            lossy = [ln for ln in ax.lines if LOSS_WORDS.search(_label_text(ax, ln)) and _finite_points(ln) >= 2]
             val = [ln for ln in lossy if VAL_WORDS.search(ln.label)]
             train = [ln for ln in lossy if not VAL_WORDS.search(ln.label)]
             if (
@@ -125,6 +158,8 @@ def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckRe
                 and len(lossy) >= 2 * params.min_runs - (0 if params.require_validation else params.min_runs)
             ):
                 return CheckResult.ok(
-                    Message("loss_plot.ok_labels", {"lines": len(lossy)}), lines=len(lossy), cell=figure.cell
+                    Message("loss_plot.ok_labels", {"lines": len(lossy)}),
+                    lines=len(lossy),
+                    cell=code_cell_number(evidence.cells, figure.cell),
                 )
     return None

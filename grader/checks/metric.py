@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from . import causes
+from .final_model import final_fit
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -16,6 +18,8 @@ MESSAGES: tuple[str, ...] = (
     "metric.one_class",
     "metric.below",
     "metric.not_above_baseline",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -36,10 +40,17 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
     """The grader's own re-computation of the metric on the test split meets the threshold."""
     measured = evidence.measurement(params.role)
     if measured is None:
+        if not evidence.fits:  # nothing to measure: say why no model was trained
+            why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+            return CheckResult.not_judged(Message("absent.no_training"), *why)
         if evidence.roles.test is None:
+            why = causes.absence_causes(evidence, calls=("evaluate", "predict"), source=causes.ASSESS_SOURCE)
+            if why:
+                return CheckResult.not_judged(Message("metric.no_test_rows"), *why)
             return CheckResult.fail(Message("metric.no_test_rows"))
         reason = evidence.reevaluation_problem or "no saved inputs and labels for the test rows"
-        return CheckResult.fail(Message("metric.not_measured", {"reason": reason}))
+        # the grader could not measure what the notebook did: no verdict, a person should look
+        return CheckResult.not_judged(Message("metric.not_measured", {"reason": reason}), needs_review=True)
     value = measured.accuracy if params.metric == "accuracy" else measured.macro_f1
     facts: dict[str, Any] = {
         "metric": params.metric,
@@ -62,6 +73,9 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
         problems.append(
             Message("metric.not_above_baseline", {"value": measured.accuracy, "baseline": measured.majority_accuracy})
         )
+    fit = final_fit(evidence)
+    if problems and fit is not None and causes.learned_nothing(fit):
+        problems.extend(causes.nan_loss_messages(evidence, fit))  # the real reason it predicts one class
     if problems:
         fraction = (
             0.5 if value >= params.min * 0.9 and measured.predicted_classes >= params.min_predicted_classes else 0.0

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -17,6 +18,8 @@ MESSAGES: tuple[str, ...] = (
     "output.missing",
     "output.pattern_missing",
     "output.no_explanation",
+    "absent.no_output",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -85,10 +88,15 @@ def check_output(evidence: Evidence, params: OutputParams) -> CheckResult:
         messages.append(Message("output.pattern_missing", {"count": len(unmatched)}))
     if unexplained:
         messages.append(Message("output.no_explanation", {"missing": unexplained}))
+    fraction = (expected - len(missing) - len(unmatched) - len(unexplained)) / max(1, expected)
+    if missing or unmatched:
+        # printed results are missing because the cells that print them (the ``source`` cells)
+        # failed, or the run stopped: nothing found at all is no verdict; some found keeps
+        # its partial credit
+        why = causes.absence_causes(evidence, source=params.source, earlier=False)
+        if why and fraction == 0:
+            return CheckResult.not_judged(Message("absent.no_output"), *messages, *why, **facts)
+        messages.extend(why)
     if messages:
-        return CheckResult.fail(
-            *messages,
-            fraction=(expected - len(missing) - len(unmatched) - len(unexplained)) / max(1, expected),
-            **facts,
-        )
+        return CheckResult.fail(*messages, fraction=fraction, **facts)
     return CheckResult.ok(Message("output.ok", {"count": expected}), **facts)

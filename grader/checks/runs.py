@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models.cells import cell_ref
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -15,6 +17,7 @@ MESSAGES: tuple[str, ...] = (
     "runs.kernel_died",
     "runs.timeout",
     "runs.not_run",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -33,7 +36,8 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
     """The notebook ran top to bottom without errors."""
     cells = [c for c in evidence.cells if params.cells is None or c.index in params.cells]
     if not cells:
-        return CheckResult.fail(Message("runs.no_cells"))
+        # nothing ran: no verdict; a run the grader could not start is for a person to look at
+        return CheckResult.not_judged(Message("runs.no_cells"), needs_review=evidence.status == "error")
     ok = [c for c in cells if c.status == "ok"]
     errors = [c for c in cells if c.status == "error"]
     timeouts = [c for c in cells if c.status == "timeout"]
@@ -50,17 +54,21 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
     if evidence.status == "kernel_died" or (not_run and evidence.status != "timeout"):
         messages.append(Message("runs.kernel_died", {"reason": evidence.reason or "", "count": len(not_run)}))
     if timeouts or evidence.status == "timeout":
-        messages.append(
-            Message("runs.timeout", {"reason": evidence.reason or "", "cell": timeouts[0].index if timeouts else "?"})
-        )
+        cell = cell_ref(evidence, timeouts[0].index) if timeouts else Message("cell.unknown")
+        messages.append(Message("runs.timeout", {"reason": evidence.reason or "", "cell": cell}))
     if errors:
         first = errors[0]
         messages.append(
             Message(
                 "runs.cell_errors",
-                {"count": len(errors), "cell": first.index, "error": (first.error or "").splitlines()[0][:200]},
+                {
+                    "count": len(errors),
+                    "cell": cell_ref(evidence, first.index, error=first.error),
+                    "error": causes.error_line(first.error),
+                },
             )
         )
+        messages.extend(causes.undefined_name_origin(evidence, first.error, first.index))
     if not_run and evidence.status == "timeout":
         messages.append(Message("runs.not_run", {"count": len(not_run)}))
     if timeouts or not_run or len(errors) > params.max_errors:

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -16,6 +17,8 @@ MESSAGES: tuple[str, ...] = (
     "saved_model.missing_format",
     "saved_model.does_not_load",
     "saved_model.disagrees",
+    "absent.no_save",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -39,6 +42,9 @@ def check_saved_model(evidence: Evidence, params: SavedModelParams) -> CheckResu
         ]
     }
     if not evidence.saved_models:
+        why = causes.absence_causes(evidence, calls=("fit",), source=causes.SAVE_SOURCE)
+        if why:  # the notebook failed before (or while) saving
+            return CheckResult.not_judged(Message("absent.no_save"), *why, **facts)
         return CheckResult.fail(Message("saved_model.none"), **facts)
     problems = []
     passed = 0

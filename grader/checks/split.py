@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence, Rows
 from ..models.results import CheckResult, Message
+from . import causes
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -24,6 +25,8 @@ MESSAGES: tuple[str, ...] = (
     "role.train",
     "role.validation",
     "role.test",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits (``role.*`` inside ``split.wrong_ratio``/``split.wrong_size``)."""
 
@@ -67,9 +70,13 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
         "total_rows": roles.total_rows,
     }
     if roles.train is None:
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        if why:  # a crash, not a missing split: no verdict on the split
+            return CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
         return CheckResult.fail(Message("split.no_training"), **facts)
     if roles.test is None:
-        return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), fraction=0.25, **facts)
+        why = causes.absence_causes(evidence, calls=("evaluate", "predict"), source=causes.ASSESS_SOURCE)
+        return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), *why, fraction=0.25, **facts)
     problems: list[Message] = []
     has_validation = (roles.validation or roles.spare) is not None or (
         params.allow_validation_split and roles.validation_mode == "internal"

@@ -36,15 +36,18 @@ def check_test(evidence: Evidence, params: TestParams) -> CheckResult:
     """An instructor's test file passes against the notebook's evidence."""
     path = Path(params.file)
     outcome = evidence.instructor_tests.get(str(path))
+    # the instructor's file is missing or broken: no verdict on the student, a person should look
     if outcome is None or outcome.missing:
-        return CheckResult.fail(Message("test.missing_file", {"file": str(path)}))
+        return CheckResult.not_judged(Message("test.missing_file", {"file": str(path)}), needs_review=True)
     if outcome.load_error is not None:
-        return CheckResult.fail(Message("test.broken_file", {"file": path.name, "error": outcome.load_error}))
+        return CheckResult.not_judged(
+            Message("test.broken_file", {"file": path.name, "error": outcome.load_error}), needs_review=True
+        )
     tests = len(outcome.tests)
     failures = list(outcome.failures)
     facts: dict[str, Any] = {"tests": tests, "failed": failures}
     if not tests:
-        return CheckResult.fail(Message("test.no_tests", {"file": path.name}), **facts)
+        return CheckResult.not_judged(Message("test.no_tests", {"file": path.name}), needs_review=True, **facts)
     if failures:
         return CheckResult.fail(
             Message("test.failed", {"count": len(failures), "first": failures[0][:300]}),

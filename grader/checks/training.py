@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
+from . import causes
 from .final_model import final_fit
 from .registry import Params, register
 
@@ -21,6 +22,8 @@ MESSAGES: tuple[str, ...] = (
     "training.no_validation",
     "training.no_history",
     "training.loss_not_decreasing",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -46,6 +49,9 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
     """fit was called with the expected epochs/batch/validation data, and the loss went down."""
     fit = final_fit(evidence)
     if fit is None:
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        if why:  # fit was written but raised, or the run never got there
+            return CheckResult.not_judged(Message("absent.no_training"), *why)
         return CheckResult.fail(Message("training.no_fit"))
     loss = _loss_series(fit)
     facts: dict[str, Any] = {
@@ -56,6 +62,8 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
         "first_loss": loss[0] if loss else None,
         "last_loss": loss[-1] if loss else None,
     }
+    if causes.learned_nothing(fit):  # NaN weights: whatever the settings, nothing was learned
+        return CheckResult.fail(*causes.nan_loss_messages(evidence, fit), nan_loss=True, **facts)
     problems = []
     if params.epochs is not None and fit.epochs != params.epochs:
         problems.append(Message("training.epochs", {"found": fit.epochs, "expected": params.epochs}))

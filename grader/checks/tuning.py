@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
+from . import causes
 from .configurations import configuration, configurations_judged_on_test
 from .registry import Params, register
 from .rows import assessed_rows, same_rows
@@ -16,6 +17,9 @@ MESSAGES: tuple[str, ...] = (
     "tuning.search",
     "tuning.too_few",
     "tuning.on_test",
+    "tuning.nan_runs",
+    "absent.no_training",
+    *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
 
@@ -50,15 +54,23 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
                 configurations=search.n_candidates,
                 method=search.method,
             )
+    if not evidence.fits and not evidence.searches:
+        why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
+        if why:
+            return CheckResult.not_judged(Message("absent.no_training"), *why)
+    # a run whose loss ended NaN learned nothing: it is not a setting that was compared
+    nan_runs = [fit for fit in evidence.fits if causes.learned_nothing(fit)]
+    healthy = [fit for fit in evidence.fits if not causes.learned_nothing(fit)]
     on_validation: set[tuple[Any, ...]] = set()
     on_test: set[tuple[Any, ...]] = set()
-    for fit in evidence.fits:
+    for fit in healthy:
         where = _compared_on(evidence, fit)
         if where == "validation":
             on_validation.add(configuration(evidence, fit))
         elif where == "test":
             on_test.add(configuration(evidence, fit))
-    chosen_on_test = configurations_judged_on_test(evidence)
+    learned = {configuration(evidence, fit) for fit in healthy}
+    chosen_on_test = configurations_judged_on_test(evidence) & learned
     if len(chosen_on_test) >= 2:
         on_test |= chosen_on_test
         on_validation -= chosen_on_test
@@ -66,15 +78,20 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
         "configurations_on_validation": len(on_validation),
         "configurations_on_test": len(on_test),
         "fits": len(evidence.fits),
+        "nan_runs": len(nan_runs),
     }
+    nan_notes: tuple[Message, ...] = (Message("tuning.nan_runs", {"count": len(nan_runs)}),) if nan_runs else ()
+    if nan_runs and not healthy:
+        nan_notes += causes.nan_loss_messages(evidence, nan_runs[-1])
     if len(chosen_on_test) >= 2:
         return CheckResult.fail(Message("tuning.on_test", {"count": len(chosen_on_test)}), fraction=0.25, **facts)
     if len(on_validation) >= params.min_configs:
-        return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), **facts)
+        return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), *nan_notes, **facts)
     if len(on_test) + len(on_validation) >= params.min_configs and on_test:
-        return CheckResult.fail(Message("tuning.on_test", {"count": len(on_test)}), fraction=0.25, **facts)
+        return CheckResult.fail(Message("tuning.on_test", {"count": len(on_test)}), *nan_notes, fraction=0.25, **facts)
     return CheckResult.fail(
         Message("tuning.too_few", {"count": len(on_validation), "expected": params.min_configs}),
+        *nan_notes,
         fraction=0.5 if on_validation else 0.0,
         **facts,
     )

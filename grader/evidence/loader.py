@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from ..models.evidence import (
     EVIDENCE_SCHEMA,
+    CallErrorRecord,
     CompileRecord,
     EvaluateRecord,
     Evidence,
@@ -48,6 +49,7 @@ class _Collector:
                 "saves",
                 "exports",
                 "searches",
+                "call_errors",
                 "figures",
                 "notes",
             )
@@ -270,6 +272,20 @@ class _Collector:
             )
         )
 
+    def _call_error(self, e, seq, cell):
+        self.lists["call_errors"].append(
+            CallErrorRecord(
+                seq=seq,
+                cell=cell,
+                call=str(e.get("call")),
+                framework="sklearn" if e.get("framework") == "sklearn" else "keras",
+                mid=str(e["mid"]) if e.get("mid") is not None else None,
+                cls=str(e.get("cls") or ""),
+                error=str(e.get("error") or "")[:300],
+                model=bool(e.get("model", True)),
+            )
+        )
+
     def _figure(self, e, seq, cell):
         fig = e.get("figure") or {}
         self.lists["figures"].append(
@@ -317,6 +333,7 @@ def load_evidence(outcome: ExecutionOutcome) -> Evidence:
         saves=tuple(lists["saves"]),
         exports=tuple(lists["exports"]),
         searches=tuple(lists["searches"]),
+        call_errors=tuple(lists["call_errors"]),
         figures=tuple(lists["figures"]),
         notes=tuple(lists["notes"]),
         tampered=collector.tampered,

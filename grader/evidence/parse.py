@@ -59,6 +59,7 @@ class RowsReader:
             labels=self._load(rid + ".labels.npy"),
             columns=tuple(info["columns"]) if info.get("columns") else None,
             classes=info.get("classes"),
+            missing=int(info["missing"]) if isinstance(info.get("missing"), int) else None,
         )
         self.cache[rid] = rows
         return rows

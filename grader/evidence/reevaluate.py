@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..models.cells import code_cell_label
 from ..models.evidence import (
     DataRoles,
     EvaluateRecord,
@@ -74,7 +75,10 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
             return TestData(
                 x=x,
                 y=y,
-                source=f"labels given to {getattr(item, 'method', item.__class__.__name__)} in cell {item.cell}",
+                source=(
+                    f"labels given to {getattr(item, 'method', item.__class__.__name__)} "
+                    f"in {code_cell_label(evidence.cells, item.cell)}"
+                ),
             )
     if x is None:
         return None
@@ -92,7 +96,7 @@ def _labels_from_metric_calls(evidence: Evidence, rows: Rows, lineage: Lineage) 
             if m.seq < p.seq or m.y_pred is None or m.y_true is None or m.y_true.labels is None:
                 continue
             if m.y_pred.labels is not None and _same_labels(m.y_pred.labels, p.output.labels):
-                return m.y_true.labels, f"y_true given to {m.func} in cell {m.cell}"
+                return m.y_true.labels, f"y_true given to {m.func} in {code_cell_label(evidence.cells, m.cell)}"
     return None
 
 
@@ -109,7 +113,10 @@ def _labels_from_splits(evidence: Evidence, rows: Rows, lineage: Lineage) -> tup
                     and other.rows.labels is not None
                     and other.rows.n == rows.n
                 ):
-                    return other.rows.labels, f"labels split off with these rows ({split.func}, cell {split.cell})"
+                    return other.rows.labels, (
+                        f"labels split off with these rows ({split.func}, "
+                        f"{code_cell_label(evidence.cells, split.cell)})"
+                    )
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..models.cells import code_cell_label
 from ..models.evidence import DataRoles, Evidence, FitRecord, Rows
 from .lineage import Lineage, head_rows, tail_rows
 
@@ -56,15 +57,17 @@ class Assessment:
 def assessments(evidence: Evidence) -> list[Assessment]:
     """Every evaluate/predict/score/from_estimator call that names its rows, in order."""
     found = []
+    cells = evidence.cells
     for e in evidence.evaluations:
         if e.x is not None:
-            found.append(Assessment(e.seq, e.mid, e.x, f"{e.method} (cell {e.cell})"))
+            found.append(Assessment(e.seq, e.mid, e.x, f"{e.method} ({code_cell_label(cells, e.cell)})"))
     for p in evidence.predictions:
         if p.x is not None and p.x.n > 1:
-            found.append(Assessment(p.seq, p.mid, p.x, f"{p.method} (cell {p.cell})"))
+            found.append(Assessment(p.seq, p.mid, p.x, f"{p.method} ({code_cell_label(cells, p.cell)})"))
     for m in evidence.metric_calls:
         if m.mid and m.x is not None:
-            found.append(Assessment(m.seq, m.mid, m.x, f"ConfusionMatrixDisplay.from_estimator (cell {m.cell})"))
+            where = code_cell_label(cells, m.cell)
+            found.append(Assessment(m.seq, m.mid, m.x, f"ConfusionMatrixDisplay.from_estimator ({where})"))
     return sorted(found, key=lambda a: a.seq)
 
 
@@ -274,9 +277,10 @@ def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None, validati
         learns = fit.estimator in LEAKY_ESTIMATORS or any(p in LEAKY_ESTIMATORS for p in fit.parts)
         if not learns or fit.input is None or fit.input.kind != "features":
             continue
-        where = f"{fit.estimator}.{fit.method} in cell {fit.cell}"
+        cell = code_cell_label(evidence.cells, fit.cell)
+        where = f"{fit.estimator}.{fit.method} in {cell}"
         if fit.method == "fillna":  # pandas: say what the student did, in their terms
-            where = f"{fit.estimator} with the column {fit.parts[0] if fit.parts else 'statistics'} in cell {fit.cell}"
+            where = f"{fit.estimator} with the column {fit.parts[0] if fit.parts else 'statistics'} in {cell}"
         seen_test = lineage.overlap(test, fit.input)
         seen_val = lineage.overlap(validation, fit.input)
         if test is not None and seen_test > max(1, 0.05 * test.n):

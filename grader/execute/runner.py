@@ -85,7 +85,7 @@ async def run_notebook(
     alive = True
     async with client.async_setup_kernel():
         await _hidden(client, probe_install_code(job, config_path))
-        for index in code_cells(nb):
+        for number, index in enumerate(code_cells(nb), start=1):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 status, reason = "timeout", f"the whole notebook ran past its {job.notebook_timeout:g} s limit"
@@ -95,6 +95,7 @@ async def run_notebook(
                 client,
                 nb.cells[index],
                 index,
+                number,
                 limit,
                 whole_notebook=limit < job.cell_timeout,
                 notebook_limit=job.notebook_timeout,
@@ -139,14 +140,21 @@ async def _hidden(client: CappedClient, code: str) -> list[Any]:
 
 
 async def _run_cell(
-    client: CappedClient, cell: NotebookNode, index: int, limit: float, whole_notebook: bool, notebook_limit: float
+    client: CappedClient,
+    cell: NotebookNode,
+    index: int,
+    number: int,
+    limit: float,
+    whole_notebook: bool,
+    notebook_limit: float,
 ) -> tuple[CellRun, _Watch]:
     watch = _Watch()
     loop = asyncio.get_running_loop()
+    # the cell named as Jupyter numbers it (among code cells), like all feedback does
     what = (
         f"the whole notebook ran past its {notebook_limit:g} s limit"
         if whole_notebook
-        else f"cell {index} ran past its {limit:g} s limit"
+        else f"code cell {number} ran past its {limit:g} s limit"
     )
 
     def interrupt() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..fileio import write_text_atomic
-from ..i18n import feedback_text, note_texts, title_text
+from ..i18n import feedback_text, labels, note_texts, title_text
 from ..models.results import Result
 from .summary import number, status_line, student_key
 
@@ -73,7 +73,8 @@ def _suite(result: Result, lang: str) -> ET.Element:
         if not item.passed:
             failure = ET.SubElement(case, "failure", type=item.check, message=_xml(_first_line(feedback) or title))
             failure.text = _xml(feedback)
-    cell_errors = [f"cell {c.index}: {c.error}" for c in result.cells if c.error]
+    where = labels(lang)["cell_number"]  # code cells numbered as Jupyter numbers them
+    cell_errors = [f"{where.format(index=n)}: {c.error}" for n, c in enumerate(result.cells, start=1) if c.error]
     notes = note_texts(result, lang)
     if cell_errors or notes:
         ET.SubElement(suite, "system-out").text = _xml("\n".join([*cell_errors, *notes]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from ..i18n import feedback_text, note_texts, title_text
+from ..i18n import feedback_text, labels, note_texts, title_text
 from ..models.results import Result
 
 # Cells a spreadsheet would run as a formula (CSV injection): student ids come from file names.
@@ -49,8 +49,9 @@ def feedback_digest(result: Result, lang: str = "en") -> str:
         line = f"{mark} {title_text(item, lang)} ({number(item.points)}/{number(item.max_points)})"
         feedback = feedback_text(item, lang)
         lines.append(f"{line}: {feedback}" if feedback and not item.passed else line)
-    for cell in result.cells:
+    for position, cell in enumerate(result.cells, start=1):  # numbered as Jupyter numbers code cells
         if cell.status in ("error", "timeout") and cell.error:
-            lines.append(f"cell {cell.index}: {cell.error.strip().splitlines()[0]}")
+            where = labels(lang)["cell_number"].format(index=position)
+            lines.append(f"{where}: {cell.error.strip().splitlines()[0]}")
     lines.extend(note_texts(result, lang))
     return "\n".join(lines)

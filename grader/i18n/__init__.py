@@ -48,6 +48,8 @@ class _Formatter(string.Formatter):
             return "{" + value.name + "}"
         if isinstance(value, Message):
             return render(value, self.lang)
+        if isinstance(value, list | tuple) and any(isinstance(v, Message) for v in value):
+            return ", ".join(render(v, self.lang) if isinstance(v, Message) else str(_fmt(v)) for v in value)
         if format_spec:
             try:
                 return format(value, format_spec)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from .execution import CellRun
 from .figures import AxesRecord, FigureRecord, GridRecord, LineRecord
 from .records import (
+    CallErrorRecord,
     CompileRecord,
     EvaluateRecord,
     ExportRecord,
@@ -34,6 +35,7 @@ from .records import (
 __all__ = [
     "EVIDENCE_SCHEMA",
     "AxesRecord",
+    "CallErrorRecord",
     "CellOutput",
     "ClaimRecord",
     "CompileRecord",
@@ -63,7 +65,7 @@ __all__ = [
     "ValidationRecord",
 ]
 
-EVIDENCE_SCHEMA = 1
+EVIDENCE_SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,8 @@ class Evidence:
     saves: tuple[SaveRecord, ...] = ()
     exports: tuple[ExportRecord, ...] = ()
     searches: tuple[SearchRecord, ...] = ()
+    call_errors: tuple[CallErrorRecord, ...] = ()
+    """Hooked calls that raised (a fit on data with NaN, a compile with a bad argument)."""
     figures: tuple[FigureRecord, ...] = ()
     notes: tuple[NoteRecord, ...] = ()
     claims: tuple[ClaimRecord, ...] = ()

@@ -33,6 +33,8 @@ class Rows:
     """The class of each row, for label vectors and one-hot matrices."""
     columns: tuple[str, ...] | None = None
     classes: dict[str, int] | None = None
+    missing: int | None = None
+    """Rows holding a missing value (NaN) in some column; None when not counted (not numbers)."""
 
     @property
     def width(self) -> int:
@@ -268,3 +270,22 @@ class SearchRecord:
     candidates: tuple[dict[str, Any], ...]
     scores: tuple[float, ...]
     best_params: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CallErrorRecord:
+    """A hooked call that raised instead of returning (``fit`` on data with NaN, ``predict``
+    on the wrong shape): what was called, where, and the exception."""
+
+    seq: int
+    cell: int
+    call: str
+    """The method: ``compile``, ``fit``, ``evaluate``, ``predict``, ``partial_fit``, ``fit_transform``."""
+    framework: Literal["keras", "sklearn"]
+    mid: str | None
+    cls: str
+    """The class of the object it was called on (``Sequential``, ``MLPClassifier``)."""
+    error: str
+    """``ExceptionType: message`` (one line, shortened)."""
+    model: bool = True
+    """False for a preprocessing step (a scaler's fit) rather than a model."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .calls import recording
+from .calls import error_text, recording
 from .session import Session
 
 LAYER_KEYS = (
@@ -44,10 +44,12 @@ def patch_keras(session: Session, keras: ModuleType) -> None:
         target = getattr(owner, "Functional", owner) if owner is not model_cls else owner
         if isinstance(target, type) and "__init__" in target.__dict__:
             session.wrap(target, "__init__", _note_construction(session))
-    session.wrap(model_cls, "compile", recording(session, _record_compile(session)))
-    session.wrap(model_cls, "fit", recording(session, _record_fit(session)))
-    session.wrap(model_cls, "evaluate", recording(session, _record_evaluate(session)))
-    session.wrap(model_cls, "predict", recording(session, _record_predict(session)))
+    session.wrap(model_cls, "compile", recording(session, _record_compile(session), failed=_failed(session, "compile")))
+    session.wrap(model_cls, "fit", recording(session, _record_fit(session), failed=_failed(session, "fit")))
+    session.wrap(
+        model_cls, "evaluate", recording(session, _record_evaluate(session), failed=_failed(session, "evaluate"))
+    )
+    session.wrap(model_cls, "predict", recording(session, _record_predict(session), failed=_failed(session, "predict")))
     session.wrap(model_cls, "save", recording(session, _record_save(session)))
     file_utils = sys.modules.get("keras.src.utils.file_utils")
     if file_utils is not None and hasattr(file_utils, "validate_file"):
@@ -183,6 +185,24 @@ def describe_unfitted(session: Session) -> None:
             session.recorder.cell = previous
 
 
+def _failed(session: Session, call: str):
+    """Record a compile/fit/evaluate/predict that raised: the model, the call, the exception."""
+
+    def failed(args, kwargs, exc):
+        model = args[0] if args else None
+        session.recorder.emit(
+            "call_error",
+            call=call,
+            framework="keras",
+            mid=session.model_id(model) if model is not None else None,
+            cls=type(model).__name__,
+            error=error_text(exc),
+            model=True,
+        )
+
+    return failed
+
+
 def _record_compile(session: Session):
     def record(args, kwargs, result, elapsed):
         model = args[0]
@@ -225,7 +245,7 @@ def _record_fit(session: Session):
         history = {}
         if hasattr(result, "history"):
             history = {str(k): [float(v) for v in vals] for k, vals in result.history.items()}
-            session.watch(result, "history", history, f"the History returned by fit in cell {rec.cell}")
+            session.watch(result, "history", history, f"the History returned by fit in {session.cell_label()}")
         batch_size = bound.get("batch_size")
         if batch_size is None and x is not None:
             batch_size = 32  # Keras' documented default for array input

@@ -8,10 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from .calls import argument, recording
+from .calls import argument, error_text, recording
 from .session import Session
 
 ESTIMATOR_METHODS = ("fit", "partial_fit", "fit_transform", "transform", "predict", "predict_proba", "score")
+FAILURES_RECORDED = ("fit", "partial_fit", "fit_transform")
+"""Methods whose exception is recorded: a fit that raised explains a missing model."""
 MODEL_PARAM_LIMIT = 40
 
 
@@ -68,12 +70,31 @@ def patch_estimators(session: Session, _module: ModuleType | None = None) -> Non
             if name not in cls.__dict__:
                 continue
             attribute = cls.__dict__[name]
-            factory = recording(session, _RECORDERS[name](session))
+            failed = _failed(session, name) if name in FAILURES_RECORDED else None
+            factory = recording(session, _RECORDERS[name](session), failed=failed)
             if callable(getattr(attribute, "fn", None)) and not callable(attribute):
                 # scikit-learn's ``available_if`` descriptor: wrap the function it hands out
                 session.wrap(attribute, "fn", factory)
             elif callable(attribute):
                 session.wrap(cls, name, factory)
+
+
+def _failed(session: Session, call: str):
+    """Record a fit that raised (``Input X contains NaN``): the estimator, the call, the exception."""
+
+    def failed(args, kwargs, exc):
+        est = args[0] if args else None
+        session.recorder.emit(
+            "call_error",
+            call=call,
+            framework="sklearn",
+            mid=session.model_id(est) if est is not None else None,
+            cls=type(est).__name__,
+            error=error_text(exc),
+            model=is_model(est) if est is not None else False,
+        )
+
+    return failed
 
 
 def _subclasses(root: type) -> list[type]:
@@ -181,7 +202,7 @@ def _record_fit(session: Session):
                 final,
                 "loss_curve_",
                 [float(v) for v in final.loss_curve_],
-                f"loss_curve_ of the {type(final).__name__} trained in cell {rec.cell}",
+                f"loss_curve_ of the {type(final).__name__} trained in {session.cell_label()}",
             )
         validation = {"mode": "none"}
         if getattr(final, "early_stopping", False):

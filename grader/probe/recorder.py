@@ -103,12 +103,14 @@ class Recorder:
             np.save(self._path("rows", rid + ".labels.npy"), labels, allow_pickle=False)
         else:
             info["kind"] = "features"
-        exact, shape = [], []
+        exact, shape, missing = [], [], 0
         for start in range(0, arr.shape[0], _CHUNK_ROWS):
             # chunks keep the float copies small next to a big MNIST array
             matrix = fingerprint.as_matrix(arr[start : start + _CHUNK_ROWS])
             exact.append(fingerprint.exact_fingerprints(matrix))
             shape.append(fingerprint.shape_fingerprints(matrix))
+            missing += int(np.isnan(matrix).any(axis=1).sum()) if matrix.shape[1] else 0
+        info["missing"] = missing  # rows with a NaN: what makes a Keras loss NaN
         np.save(self._path("rows", rid + ".exact.npy"), np.concatenate(exact))
         np.save(self._path("rows", rid + ".shape.npy"), np.concatenate(shape))
         return info

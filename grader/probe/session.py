@@ -104,6 +104,13 @@ class Session:
         """(id, model) of the models kept for export, oldest first."""
         return [(self.model_id(m), m) for m in self._strong]
 
+    def cell_label(self) -> str:
+        """The running cell as the student sees it (``code cell 4``: its number among the code
+        cells), for the few records the probe words itself."""
+        cells = list(self.config.get("cells") or [])
+        cell = self.recorder.cell
+        return f"code cell {cells.index(cell) + 1}" if cell in cells else "a cell"
+
     # -- hooks --------------------------------------------------------------------------------
     def wrap(self, owner: Any, name: str, factory: Callable[[Any], Any]) -> None:
         """Replace ``owner.name`` with ``factory(original)``, once, and remember it."""

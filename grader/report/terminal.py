@@ -89,7 +89,7 @@ def print_summary(result: Result, console: Console, *, lang: str = "en", student
         console.print(Text(words["cells"], style="bold"))
         for problem in problems:
             line = Text(f"{marks[1]} ", style="red")
-            line.append(words["cell_number"].format(index=problem.index) + ": ")
+            line.append(words["cell_number"].format(index=problem.number) + ": ")
             line.append(problem.error or words[f"cell_{problem.status}"])
             console.print(line)
         if not_run:

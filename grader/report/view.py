@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..i18n import feedback_text, note_texts, title_text
+from ..models import cells as cell_names
+from ..models.cells import code_cell_number
 from ..models.evidence import Evidence
 from ..models.execution import CellRun
 from ..models.results import CellResult, ItemResult, Result
@@ -24,7 +26,9 @@ class CellProblem:
     """A cell that failed or hit its limit, shortened for the reader."""
 
     index: int
-    """The cell's index as the result JSON and the reason line give it."""
+    """The cell's position in the notebook file, as the result JSON gives it."""
+    number: int
+    """The cell as the student sees it: its number among the code cells."""
     status: str
     error: str
     source: str
@@ -37,15 +41,12 @@ class NotRun:
 
     count: int
     first: int
+    """The first cell that did not run, numbered among the code cells."""
 
 
 def first_line(text: str | None, limit: int = ERROR_LINE_LIMIT) -> str:
     """The first non-blank line of ``text``, cut to ``limit`` characters."""
-    for line in (text or "").splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return ""
+    return cell_names.first_line(text, limit)
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,7 @@ def student_name(result: Result, words: Mapping[str, str]) -> str:
 
 def first_code_line(source: str, limit: int = SOURCE_LINE_LIMIT) -> str:
     """The first line of a cell that is code, not a comment (else its first line at all)."""
-    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
-    return first_line(code, limit) or first_line(source, limit)
+    return cell_names.first_code_line(source, limit)
 
 
 def _sources(evidence: Evidence | None) -> dict[int, str]:
@@ -135,19 +135,26 @@ def _cells(result: Result, evidence: Evidence | None) -> tuple[CellResult | Cell
 
 def cell_problems(result: Result, evidence: Evidence | None) -> list[CellProblem]:
     """Cells that raised or timed out, in notebook order, each with its first error line."""
-    cells = _cells(result, evidence)
+    cells = sorted(_cells(result, evidence), key=lambda c: c.index)
     sources = _sources(evidence)
     return [
-        CellProblem(index=c.index, status=c.status, error=first_line(c.error), source=sources.get(c.index, ""))
-        for c in sorted(cells, key=lambda c: c.index)
+        CellProblem(
+            index=c.index,
+            number=code_cell_number(cells, c.index) or 0,
+            status=c.status,
+            error=first_line(c.error),
+            source=sources.get(c.index, ""),
+        )
+        for c in cells
         if c.status in ("error", "timeout")
     ]
 
 
 def cells_not_run(result: Result, evidence: Evidence | None) -> NotRun | None:
     """How many cells never ran, and the first of them; None when every cell ran."""
-    skipped = sorted(c.index for c in _cells(result, evidence) if c.status == "not_run")
-    return NotRun(count=len(skipped), first=skipped[0]) if skipped else None
+    cells = sorted(_cells(result, evidence), key=lambda c: c.index)
+    skipped = [c.index for c in cells if c.status == "not_run"]
+    return NotRun(count=len(skipped), first=code_cell_number(cells, skipped[0]) or 0) if skipped else None
 
 
 def notes_for(result: Result, evidence: Evidence | None, lang: str = "en") -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..models.cells import cell_ref
 from ..models.evidence import Evidence
 from ..models.results import Message
 
@@ -22,7 +23,7 @@ def note_messages(evidence: Evidence) -> list[Message]:
     for note in evidence.notes:
         if note.code not in NOTE_CODES:
             continue
-        params = {k: str(v) for k, v in note.detail.items()}
-        params["cell"] = str(note.cell)
+        params: dict[str, object] = {k: str(v) for k, v in note.detail.items()}
+        params["cell"] = cell_ref(evidence, note.cell)  # as the student sees it, should a note cite it
         messages.append(Message(f"note.{note.code}", params))
     return messages

@@ -15,6 +15,7 @@ from grader.models.evidence import (
     TransformRecord,
     ValidationRecord,
 )
+from grader.models.execution import CellRun
 
 SCALED = 100_000
 
@@ -111,7 +112,8 @@ def test_scaler_fitted_on_all_rows_before_the_split_leaks():
         evaluations=(evaluate(6, s_test),),
     )
     roles = analyse_roles(ev)
-    assert roles.leaks == ("StandardScaler.fit_transform in cell 1 learned from 15 of the 15 test rows",)
+    # notebook position 1 is the second code cell of the factory's run
+    assert roles.leaks == ("StandardScaler.fit_transform in code cell 2 learned from 15 of the 15 test rows",)
 
 
 def test_test_set_passed_as_validation_data():
@@ -251,7 +253,7 @@ def test_without_a_trained_model_the_splits_give_the_roles():
     roles = analyse_roles(ev)
     assert (roles.train.n, roles.validation.n, roles.test.n) == (108, 27, 15)
     assert roles.final_mid is None
-    assert roles.leaks == ("StandardScaler.fit in cell 1 learned from 15 of the 15 test rows",)
+    assert roles.leaks == ("StandardScaler.fit in code cell 2 learned from 15 of the 15 test rows",)
 
 
 def test_scaler_fitted_on_the_rows_keras_later_splits_for_validation_does_not_leak():
@@ -280,6 +282,7 @@ def test_scaler_fitted_on_training_and_validation_rows_leaks_the_validation_set(
     everything, train, val, test, splits = three_way()
     pool = subset(everything, 0, 135)
     ev = evidence(
+        cells=(CellRun(0, "ok"), CellRun(2, "ok")),  # a markdown cell at position 1: not counted
         splits=splits,
         prep_fits=(
             PrepFitRecord(
@@ -290,4 +293,4 @@ def test_scaler_fitted_on_training_and_validation_rows_leaks_the_validation_set(
         fits=(fit(x=train, validation=ValidationRecord(mode="data", x=val), seq=7),),
         evaluations=(evaluate(8, test),),
     )
-    assert analyse_roles(ev).leaks == ("MinMaxScaler.fit in cell 2 learned from 27 of the 27 validation rows",)
+    assert analyse_roles(ev).leaks == ("MinMaxScaler.fit in code cell 2 learned from 27 of the 27 validation rows",)

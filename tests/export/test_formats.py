@@ -126,7 +126,7 @@ def test_junit(results_dir: Path) -> None:
     error = timed_out.find("testcase/error")
     assert error is not None and error.get("type") == "timeout"
     assert timed_out.find("testcase/failure").text == "no split[31m found"  # control chars gone
-    assert "cell 4: ran past 600 s" in timed_out.find("system-out").text
+    assert "code cell 1: ran past 600 s" in timed_out.find("system-out").text  # the first code cell
 
 
 @pytest.mark.parametrize(

@@ -158,11 +158,11 @@ def test_cell_errors_are_shortened_and_name_the_cell() -> None:
     result = make_result(cells=failing_cells())
     page = render(result=result)
     cells = page.text("cells")
-    assert "cell 5" in cells
+    assert "code cell 2" in cells  # notebook position 5 is the second code cell that ran
     assert "NameError: name 'X_tset' is not defined" in cells
     assert "score = model.evaluate(X_tset, y_test)" in cells  # the cell's first code line
     assert "Traceback" not in cells
-    assert page.text("not-run") == "2 cells did not run (from cell 8)."
+    assert page.text("not-run") == "2 cells did not run (from code cell 3)."
     assert [a["data-cell"] for a in page.find("tr") if "data-cell" in a] == ["5"]
 
 
@@ -206,7 +206,7 @@ def test_kernel_died_with_partial_evidence() -> None:
     assert "The run stopped early" in page.text("evidence")
     assert page.text("splits") == "Training 400 rows Validation not found Test not found"
     assert "kernel died while running this cell" in page.text("cells")  # from evidence cells
-    assert page.text("not-run") == "1 cells did not run (from cell 6)."
+    assert page.text("not-run") == "1 cells did not run (from code cell 3)."
     assert page.text("measurement-problem") == ("The grader could not measure the final model: no model was fitted")
     assert not page.find("img")
 

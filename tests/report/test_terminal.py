@@ -47,9 +47,9 @@ def test_cell_errors_and_reason() -> None:
     text = summary(result)
     assert "Status: time limit reached" in text
     assert "cell 9 ran past its 600 s limit" in text
-    assert "cell 5: NameError: name 'X_tset' is not defined" in text
+    assert "code cell 2: NameError: name 'X_tset' is not defined" in text  # numbered among code cells
     assert "Traceback" not in text
-    assert "2 cells did not run (from cell 8)." in text
+    assert "2 cells did not run (from code cell 3)." in text
 
 
 def test_student_text_is_not_markup() -> None:

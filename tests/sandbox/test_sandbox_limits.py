@@ -24,7 +24,7 @@ def test_endless_loop_and_long_sleep_time_out_and_later_cells_run(tmp_path: Path
     run = run_sandboxed(tmp_path, "while True:\n    pass", "import time\ntime.sleep(60)", ALIVE, cell_timeout=3)
     assert run.statuses() == ["timeout", "timeout", "ok"]
     assert run.outcome.status == "timeout"
-    assert run.outcome.reason == "cell 1 ran past its 3 s limit"
+    assert run.outcome.reason == "code cell 2 ran past its 3 s limit"  # numbered among code cells
     assert run.printed[2] == "alive\n"
     assert run.seconds < 40
     assert_cleaned_up(run)
