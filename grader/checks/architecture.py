@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..models.evidence import Evidence, LayerRecord, ModelRecord
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .choices import one_of
 from .final_model import final_model
 from .names import canonical_activation, canonical_layer
@@ -267,7 +268,7 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
         trained = [m for m in evidence.models.values() if m.fitted]
         candidates = sorted(trained, key=lambda m: m.seq)
         if not candidates:
-            return CheckResult.fail(Message("architecture.no_model"))
+            return absent(evidence, "model", CheckResult.fail(Message("architecture.no_model")))
         best: tuple[ModelRecord, list[Message]] | None = None
         for model in candidates:
             problems = model_problems(model, params)
@@ -279,7 +280,7 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
         return CheckResult.fail(*best[1], **_facts(best[0]))
     final = final_model(evidence)
     if final is None:
-        return CheckResult.fail(Message("architecture.no_model"))
+        return absent(evidence, "model", CheckResult.fail(Message("architecture.no_model")))
     problems = model_problems(final, params)
     if problems:
         return CheckResult.fail(*problems, **_facts(final))

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .choices import one_of
 from .final_model import final_model
 from .names import canonical_loss, canonical_metric, snake
@@ -40,12 +41,12 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     """The final Keras model was compiled with the expected optimizer, loss and metrics."""
     model = final_model(evidence)
     if model is None:
-        return CheckResult.fail(Message("compile.no_model"))
+        return absent(evidence, "model", CheckResult.fail(Message("compile.no_model")))
     if model.framework != "keras":
         return CheckResult.fail(Message("compile.not_keras", {"found": model.final_class or model.cls}))
     record = evidence.compile_for(model.mid)
     if record is None:
-        return CheckResult.fail(Message("compile.not_compiled"))
+        return absent(evidence, "compile", CheckResult.fail(Message("compile.not_compiled")))
     facts: dict[str, Any] = {
         "optimizer": record.optimizer,
         "learning_rate": record.learning_rate,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from ..models.evidence import Evidence, GridRecord
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -82,7 +83,7 @@ def check_confusion_matrix(evidence: Evidence, params: ConfusionParams) -> Check
             candidates.append((_role_of(int(total), evidence), int(total), cell, True))
     facts: dict[str, Any] = {"found": [{"role": r, "rows": n, "cell": c, "shown": s} for r, n, c, s in candidates]}
     if not candidates:
-        return CheckResult.fail(Message("confusion_matrix.not_found"), **facts)
+        return absent(evidence, "confusion", CheckResult.fail(Message("confusion_matrix.not_found"), **facts))
     shown_ok = [c for c in candidates if c[3]]
     if not shown_ok:
         return CheckResult.fail(Message("confusion_matrix.not_shown"), fraction=0.5, **facts)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from ..models.evidence import AxesRecord, Evidence, FigureRecord
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -92,6 +93,8 @@ def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
         assert best is not None
         return CheckResult.fail(*best[0], **best[1])
     problems, facts = _figure_problems(figures, params)
+    if problems and not figures:
+        return absent(evidence, "figure", CheckResult.fail(*problems, **facts))
     if problems:
         return CheckResult.fail(*problems, **facts)
     return CheckResult.ok(Message("figure.ok", {"count": len(figures)}), **facts)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .configurations import configurations_judged_on_test
 from .registry import Params, register
 
@@ -36,7 +37,7 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     """No preprocessing learned from validation/test rows; validation data is not the test set."""
     roles = evidence.roles
     if roles.train is None or roles.test is None:
-        return CheckResult.fail(Message("leakage.cannot_tell"))
+        return absent(evidence, "predict", CheckResult.fail(Message("leakage.cannot_tell")))
     # every leak named, the advice given once
     problems = [Message("leakage.preprocessing", {"detail": "; ".join(roles.leaks)})] if roles.leaks else []
     if params.validation_not_test and roles.test_is_validation:

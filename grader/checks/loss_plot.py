@@ -9,6 +9,7 @@ from typing import Any
 
 from ..models.evidence import AxesRecord, Evidence, FitRecord, LineRecord
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -70,7 +71,7 @@ def _matches(ax: AxesRecord, histories: list[tuple[FitRecord, str, tuple[float, 
 def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
     """A figure shows training loss and validation loss curves (from any plotting route)."""
     if not evidence.figures:
-        return CheckResult.fail(Message("loss_plot.no_figure"))
+        return absent(evidence, "loss_plot", CheckResult.fail(Message("loss_plot.no_figure")))
     histories = _histories(evidence)
     best: dict[str, Any] = {"runs": 0, "train_only": False, "accuracy_only": False}
     # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
@@ -110,7 +111,7 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         return CheckResult.fail(Message("loss_plot.accuracy_not_loss"), fraction=0.25, **best)
     if histories and _labelled_loss_figure(evidence, params) is not None:
         return CheckResult.fail(Message("loss_plot.not_from_history"), **best)
-    return CheckResult.fail(Message("loss_plot.not_found"), **best)
+    return absent(evidence, "loss_plot", CheckResult.fail(Message("loss_plot.not_found"), **best))
 
 
 def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckResult | None:

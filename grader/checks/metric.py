@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -37,9 +38,9 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
     measured = evidence.measurement(params.role)
     if measured is None:
         if evidence.roles.test is None:
-            return CheckResult.fail(Message("metric.no_test_rows"))
+            return absent(evidence, "predict", CheckResult.fail(Message("metric.no_test_rows")))
         reason = evidence.reevaluation_problem or "no saved inputs and labels for the test rows"
-        return CheckResult.fail(Message("metric.not_measured", {"reason": reason}))
+        return absent(evidence, "predict", CheckResult.fail(Message("metric.not_measured", {"reason": reason})))
     value = measured.accuracy if params.metric == "accuracy" else measured.macro_f1
     facts: dict[str, Any] = {
         "metric": params.metric,

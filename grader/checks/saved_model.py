@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -39,7 +40,7 @@ def check_saved_model(evidence: Evidence, params: SavedModelParams) -> CheckResu
         ]
     }
     if not evidence.saved_models:
-        return CheckResult.fail(Message("saved_model.none"), **facts)
+        return absent(evidence, "save", CheckResult.fail(Message("saved_model.none"), **facts))
     problems = []
     passed = 0
     for fmt in params.formats:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence, Rows
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -67,7 +68,7 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
         "total_rows": roles.total_rows,
     }
     if roles.train is None:
-        return CheckResult.fail(Message("split.no_training"), **facts)
+        return absent(evidence, "fit", CheckResult.fail(Message("split.no_training"), **facts))
     if roles.test is None:
         return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), fraction=0.25, **facts)
     problems: list[Message] = []

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .final_model import final_fit
 from .registry import Params, register
 
@@ -46,7 +47,7 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
     """fit was called with the expected epochs/batch/validation data, and the loss went down."""
     fit = final_fit(evidence)
     if fit is None:
-        return CheckResult.fail(Message("training.no_fit"))
+        return absent(evidence, "fit", CheckResult.fail(Message("training.no_fit")))
     loss = _loss_series(fit)
     facts: dict[str, Any] = {
         "epochs": fit.epochs,

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
+from .absence import absent
 from .configurations import configuration, configurations_judged_on_test
 from .registry import Params, register
 from .rows import assessed_rows, same_rows
@@ -73,8 +74,9 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
         return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), **facts)
     if len(on_test) + len(on_validation) >= params.min_configs and on_test:
         return CheckResult.fail(Message("tuning.on_test", {"count": len(on_test)}), fraction=0.25, **facts)
-    return CheckResult.fail(
+    too_few = CheckResult.fail(
         Message("tuning.too_few", {"count": len(on_validation), "expected": params.min_configs}),
         fraction=0.5 if on_validation else 0.0,
         **facts,
     )
+    return absent(evidence, "fit", too_few)
