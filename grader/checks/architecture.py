@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from ..models.evidence import Evidence, LayerRecord, ModelRecord
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .choices import one_of
 from .final_model import final_model
 from .names import canonical_activation, canonical_layer
@@ -272,9 +273,12 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
         candidates = sorted(trained, key=lambda m: m.seq)
         if not candidates:
             why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
-            if why:
-                return CheckResult.not_judged(Message("absent.no_training"), *why)
-            return CheckResult.fail(Message("architecture.no_model"))
+            verdict = (
+                CheckResult.not_judged(Message("absent.no_training"), *why)
+                if why
+                else CheckResult.fail(Message("architecture.no_model"))
+            )
+            return absent(evidence, "model", verdict)
         best: tuple[ModelRecord, list[Message]] | None = None
         for model in candidates:
             problems = model_problems(model, params)
@@ -287,9 +291,12 @@ def check_architecture(evidence: Evidence, params: ArchitectureParams) -> CheckR
     final = final_model(evidence)
     if final is None:
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.MODEL_SOURCE)
-        if why:
-            return CheckResult.not_judged(Message("absent.no_model"), *why)
-        return CheckResult.fail(Message("architecture.no_model"))
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_model"), *why)
+            if why
+            else CheckResult.fail(Message("architecture.no_model"))
+        )
+        return absent(evidence, "model", verdict)
     problems = model_problems(final, params)
     if problems:
         return CheckResult.fail(*problems, **_facts(final))

@@ -8,6 +8,7 @@ from typing import Any
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .choices import one_of
 from .final_model import final_model
 from .names import canonical_loss, canonical_metric, snake
@@ -45,17 +46,23 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     model = final_model(evidence)
     if model is None:
         why = causes.absence_causes(evidence, calls=("compile",), source=causes.MODEL_SOURCE)
-        if why:
-            return CheckResult.not_judged(Message("absent.no_model"), *why)
-        return CheckResult.fail(Message("compile.no_model"))
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_model"), *why)
+            if why
+            else CheckResult.fail(Message("compile.no_model"))
+        )
+        return absent(evidence, "model", verdict)
     if model.framework != "keras":
         return CheckResult.fail(Message("compile.not_keras", {"found": model.final_class or model.cls}))
     record = evidence.compile_for(model.mid)
     if record is None:
         why = causes.absence_causes(evidence, calls=("compile",), source=causes.COMPILE_SOURCE)
-        if why:  # compile was written but raised (a failed import, a bad argument)
-            return CheckResult.not_judged(Message("absent.no_compile"), *why)
-        return CheckResult.fail(Message("compile.not_compiled"))
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_compile"), *why)
+            if why
+            else CheckResult.fail(Message("compile.not_compiled"))
+        )  # compile was written but raised (a failed import, a bad argument)
+        return absent(evidence, "compile", verdict)
     facts: dict[str, Any] = {
         "optimizer": record.optimizer,
         "learning_rate": record.learning_rate,

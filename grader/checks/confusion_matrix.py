@@ -10,6 +10,7 @@ from ..models.cells import cell_ref, code_cell_number
 from ..models.evidence import Evidence, GridRecord
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -98,12 +99,15 @@ def check_confusion_matrix(evidence: Evidence, params: ConfusionParams) -> Check
         # predictions of a model that never trained say nothing about the student's model
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
         if why:
-            return CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
+            return absent(evidence, "fit", CheckResult.not_judged(Message("absent.no_training"), *why, **facts))
     if not candidates:
         why = causes.absence_causes(evidence, calls=("predict", "evaluate"), source=causes.ASSESS_SOURCE)
-        if why:  # the predictions it needs were never made: the run failed first
-            return CheckResult.not_judged(Message("absent.no_confusion"), *why, **facts)
-        return CheckResult.fail(Message("confusion_matrix.not_found"), **facts)
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_confusion"), *why, **facts)
+            if why
+            else CheckResult.fail(Message("confusion_matrix.not_found"), **facts)
+        )  # the predictions it needs were never made: the run failed first
+        return absent(evidence, "confusion", verdict)
     shown_ok = [c for c in candidates if c[3]]
     if not shown_ok:
         return CheckResult.fail(Message("confusion_matrix.not_shown"), fraction=0.5, **facts)

@@ -11,6 +11,7 @@ from pydantic import Field
 from ..models.evidence import AxesRecord, Evidence, FigureRecord
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -87,7 +88,7 @@ def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
     if not figures:
         why = causes.absence_causes(evidence, source=causes.PLOT_SOURCE)
         if why:  # the notebook crashed before it drew anything
-            return CheckResult.not_judged(Message("absent.no_figure"), *why)
+            return absent(evidence, "figure", CheckResult.not_judged(Message("absent.no_figure"), *why))
     if params.same_figure and figures:
         best: tuple[list[Message], dict[str, Any]] | None = None
         for figure in figures:
@@ -99,6 +100,8 @@ def check_figure(evidence: Evidence, params: FigureParams) -> CheckResult:
         assert best is not None
         return CheckResult.fail(*best[0], **best[1])
     problems, facts = _figure_problems(figures, params)
+    if problems and not figures:
+        return absent(evidence, "figure", CheckResult.fail(*problems, **facts))
     if problems:
         return CheckResult.fail(*problems, **facts)
     return CheckResult.ok(Message("figure.ok", {"count": len(figures)}), **facts)

@@ -17,6 +17,7 @@ from ..models.cells import cell_ref, code_cell_label
 from ..models.evidence import ClaimRecord, Evidence, Rows
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .registry import Params, register
 from .rows import same_rows
 
@@ -219,7 +220,7 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
     if not evidence.fits and not evidence.claims:
         # nothing trained, nothing printed: "nothing was forged" would be a pass on no evidence
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
-        return CheckResult.not_judged(Message("absent.no_computation"), *why, **facts)
+        return absent(evidence, "fit", CheckResult.not_judged(Message("absent.no_computation"), *why, **facts))
     if not evidence.claims:
         return CheckResult.ok(Message("integrity.ok_nothing_printed"), **facts)
     return CheckResult.ok(Message("integrity.ok", {"claims": len(evidence.claims)}), **facts)

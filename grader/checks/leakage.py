@@ -8,6 +8,7 @@ from typing import Any
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .configurations import configurations_judged_on_test
 from .registry import Params, register
 
@@ -42,7 +43,7 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     if roles.train is None or roles.test is None:
         # no verdict without both sides; say why they are missing when the run shows it
         why = causes.absence_causes(evidence, calls=("fit", "evaluate", "predict"), source=causes.FIT_SOURCE)
-        return CheckResult.not_judged(Message("leakage.cannot_tell"), *why)
+        return absent(evidence, "predict", CheckResult.not_judged(Message("leakage.cannot_tell"), *why))
     # every leak named, the advice given once
     problems = [Message("leakage.preprocessing", {"detail": "; ".join(roles.leaks)})] if roles.leaks else []
     if params.validation_not_test and roles.test_is_validation:
@@ -60,7 +61,7 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
     if not (roles.final_mid and evidence.fits_for(roles.final_mid)):
         # the roles come from the splits alone: no model learned anything a leak could reach
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
-        return CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
+        return absent(evidence, "fit", CheckResult.not_judged(Message("absent.no_training"), *why, **facts))
     if not evidence.prep_fits:
         return CheckResult.ok(
             Message("leakage.ok_no_preprocessing", {"train": roles.train.n, "test": roles.test.n}), **facts

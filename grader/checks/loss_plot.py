@@ -11,6 +11,7 @@ from ..models.cells import code_cell_number
 from ..models.evidence import AxesRecord, Evidence, FitRecord, LineRecord
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -91,9 +92,12 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         why = causes.absence_causes(evidence, source=causes.LOSS_PLOT_SOURCE, earlier=False) or causes.absence_causes(
             evidence, calls=("fit", "partial_fit"), source=causes.PLOT_SOURCE
         )
-        if why:  # the notebook crashed before it drew anything
-            return CheckResult.not_judged(Message("absent.no_figure"), *why)
-        return CheckResult.fail(Message("loss_plot.no_figure"))
+        verdict = (  # not judged when the notebook crashed before it drew anything
+            CheckResult.not_judged(Message("absent.no_figure"), *why)
+            if why
+            else CheckResult.fail(Message("loss_plot.no_figure"))
+        )
+        return absent(evidence, "loss_plot", verdict)
     if evidence.fits and all(causes.learned_nothing(fit) for fit in evidence.fits):
         return CheckResult.fail(
             Message("loss_plot.nan"), *causes.nan_loss_messages(evidence, evidence.fits[-1]), nan_loss=True
@@ -139,11 +143,12 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         return CheckResult.fail(Message("loss_plot.accuracy_not_loss"), fraction=0.25, **best)
     if histories and _labelled_loss_figure(evidence, params) is not None:
         return CheckResult.fail(Message("loss_plot.not_from_history"), **best)
+    verdict = CheckResult.fail(Message("loss_plot.not_found"), **best)
     if not evidence.fits:  # figures were drawn, but no training left a history to plot
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
         if why:
-            return CheckResult.not_judged(Message("absent.no_training"), *why, **best)
-    return CheckResult.fail(Message("loss_plot.not_found"), **best)
+            verdict = CheckResult.not_judged(Message("absent.no_training"), *why, **best)
+    return absent(evidence, "loss_plot", verdict)
 
 
 def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckResult | None:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .final_model import final_fit
 from .registry import Params, register
 
@@ -42,15 +43,22 @@ def check_metric(evidence: Evidence, params: MetricParams) -> CheckResult:
     if measured is None:
         if not evidence.fits:  # nothing to measure: say why no model was trained
             why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
-            return CheckResult.not_judged(Message("absent.no_training"), *why)
+            return absent(evidence, "fit", CheckResult.not_judged(Message("absent.no_training"), *why))
         if evidence.roles.test is None:
             why = causes.absence_causes(evidence, calls=("evaluate", "predict"), source=causes.ASSESS_SOURCE)
-            if why:
-                return CheckResult.not_judged(Message("metric.no_test_rows"), *why)
-            return CheckResult.fail(Message("metric.no_test_rows"))
+            verdict = (
+                CheckResult.not_judged(Message("metric.no_test_rows"), *why)
+                if why
+                else CheckResult.fail(Message("metric.no_test_rows"))
+            )
+            return absent(evidence, "predict", verdict)
         reason = evidence.reevaluation_problem or "no saved inputs and labels for the test rows"
         # the grader could not measure what the notebook did: no verdict, a person should look
-        return CheckResult.not_judged(Message("metric.not_measured", {"reason": reason}), needs_review=True)
+        return absent(
+            evidence,
+            "predict",
+            CheckResult.not_judged(Message("metric.not_measured", {"reason": reason}), needs_review=True),
+        )
     value = measured.accuracy if params.metric == "accuracy" else measured.macro_f1
     facts: dict[str, Any] = {
         "metric": params.metric,

@@ -8,6 +8,7 @@ from ..models.cells import cell_ref
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import gaps_behind_cells, not_judged_for
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -72,5 +73,9 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
     if not_run and evidence.status == "timeout":
         messages.append(Message("runs.not_run", {"count": len(not_run)}))
     if timeouts or not_run or len(errors) > params.max_errors:
+        # every failed cell failed because of the grading environment: not the student's to answer for
+        gaps = () if timeouts or not_run else gaps_behind_cells(evidence, [c.index for c in errors])
+        if gaps:
+            return not_judged_for(gaps, **facts)
         return CheckResult.fail(*messages, fraction=fraction, **facts)
     return CheckResult.ok(Message("runs.ok", {"count": len(cells)}), *messages, **facts)

@@ -9,6 +9,7 @@ from pydantic import Field
 from ..models.evidence import Evidence
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -43,9 +44,12 @@ def check_saved_model(evidence: Evidence, params: SavedModelParams) -> CheckResu
     }
     if not evidence.saved_models:
         why = causes.absence_causes(evidence, calls=("fit",), source=causes.SAVE_SOURCE)
-        if why:  # the notebook failed before (or while) saving
-            return CheckResult.not_judged(Message("absent.no_save"), *why, **facts)
-        return CheckResult.fail(Message("saved_model.none"), **facts)
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_save"), *why, **facts)
+            if why
+            else CheckResult.fail(Message("saved_model.none"), **facts)
+        )  # the notebook failed before (or while) saving
+        return absent(evidence, "save", verdict)
     problems = []
     passed = 0
     for fmt in params.formats:

@@ -8,6 +8,7 @@ from typing import Any
 from ..models.evidence import Evidence, Rows
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -71,9 +72,12 @@ def check_split(evidence: Evidence, params: SplitParams) -> CheckResult:
     }
     if roles.train is None:
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
-        if why:  # a crash, not a missing split: no verdict on the split
-            return CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
-        return CheckResult.fail(Message("split.no_training"), **facts)
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_training"), *why, **facts)
+            if why
+            else CheckResult.fail(Message("split.no_training"), **facts)
+        )  # a crash, not a missing split: no verdict on the split
+        return absent(evidence, "fit", verdict)
     if roles.test is None:
         why = causes.absence_causes(evidence, calls=("evaluate", "predict"), source=causes.ASSESS_SOURCE)
         return CheckResult.fail(Message("split.no_test", {"train": sizes["train"]}), *why, fraction=0.25, **facts)

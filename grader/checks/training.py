@@ -10,6 +10,7 @@ from pydantic import Field
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .final_model import final_fit
 from .registry import Params, register
 
@@ -50,9 +51,12 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
     fit = final_fit(evidence)
     if fit is None:
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
-        if why:  # fit was written but raised, or the run never got there
-            return CheckResult.not_judged(Message("absent.no_training"), *why)
-        return CheckResult.fail(Message("training.no_fit"))
+        verdict = (
+            CheckResult.not_judged(Message("absent.no_training"), *why)
+            if why
+            else CheckResult.fail(Message("training.no_fit"))
+        )  # fit was written but raised, or the run never got there
+        return absent(evidence, "fit", verdict)
     loss = _loss_series(fit)
     facts: dict[str, Any] = {
         "epochs": fit.epochs,

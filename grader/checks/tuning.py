@@ -8,6 +8,7 @@ from typing import Any
 from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
 from . import causes
+from .absence import absent
 from .configurations import configuration, configurations_judged_on_test
 from .registry import Params, register
 from .rows import assessed_rows, same_rows
@@ -57,7 +58,7 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
     if not evidence.fits and not evidence.searches:
         why = causes.absence_causes(evidence, calls=("fit", "partial_fit"), source=causes.FIT_SOURCE)
         if why:
-            return CheckResult.not_judged(Message("absent.no_training"), *why)
+            return absent(evidence, "fit", CheckResult.not_judged(Message("absent.no_training"), *why))
     # a run whose loss ended NaN learned nothing: it is not a setting that was compared
     nan_runs = [fit for fit in evidence.fits if causes.learned_nothing(fit)]
     healthy = [fit for fit in evidence.fits if not causes.learned_nothing(fit)]
@@ -89,9 +90,10 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
         return CheckResult.ok(Message("tuning.ok", {"count": len(on_validation)}), *nan_notes, **facts)
     if len(on_test) + len(on_validation) >= params.min_configs and on_test:
         return CheckResult.fail(Message("tuning.on_test", {"count": len(on_test)}), *nan_notes, fraction=0.25, **facts)
-    return CheckResult.fail(
+    too_few = CheckResult.fail(
         Message("tuning.too_few", {"count": len(on_validation), "expected": params.min_configs}),
         *nan_notes,
         fraction=0.5 if on_validation else 0.0,
         **facts,
     )
+    return absent(evidence, "fit", too_few)

@@ -18,6 +18,7 @@ from ..pipeline import (
     write_class_outputs,
     write_submission_outputs,
 )
+from ..report import gap_note
 
 
 def main(
@@ -59,4 +60,7 @@ def main(
 
     results = grade_jobs(jobs, workers, graded)
     write_class_outputs([(g.result, job.stem) for g, job in zip(results, jobs, strict=True)], out_dir, lang)
+    note = gap_note([g.result for g in results], lang)
+    if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
+        print(f"grader: {note}", file=sys.stderr)
     return 0 if all(g.result.all_required_passed for g in results) else 1

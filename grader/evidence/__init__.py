@@ -8,6 +8,7 @@ from dataclasses import replace
 from ..models.evidence import Evidence
 from ..models.execution import ExecutionOutcome
 from .claims import parse_claims
+from .environment import find_environment_gaps
 from .loader import load_evidence
 from .reevaluate import reevaluate
 from .roles import analyse_roles
@@ -17,7 +18,8 @@ __all__ = ["build_evidence"]
 
 
 def build_evidence(outcome: ExecutionOutcome, host_path: Callable[[str], str | None] = lambda p: p) -> Evidence:
-    """Load the probe's records, work out data roles, parse claims and re-evaluate the model.
+    """Load the probe's records, work out data roles, parse claims, re-evaluate the model and
+    tell which cell errors the grading environment caused.
 
     ``host_path`` maps a path seen inside the sandbox to the same file on this machine.
     """
@@ -32,4 +34,5 @@ def build_evidence(outcome: ExecutionOutcome, host_path: Callable[[str], str | N
         measurements=measurements,
         reevaluation_problem=problem,
         saved_models=saved,
+        environment_gaps=find_environment_gaps(evidence.cells, evidence.outputs),
     )

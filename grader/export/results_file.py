@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..i18n import feedback_text, note_texts, rubric_title_text, title_text
+from ..i18n import feedback_text, note_texts, render, rubric_title_text, title_text
+from ..models.environment import EnvironmentGap
 from ..models.results import RESULT_SCHEMA, CellResult, ItemResult, Message, Result
 
 RESULTS_FILE = "results.jsonl"
@@ -92,6 +93,7 @@ def result_to_json(result: Result, lang: str = "en") -> dict[str, Any]:
         "items": [_item_to_json(i, lang) for i in result.items],
         "cells": [{"index": c.index, "status": c.status, "error": c.error} for c in result.cells],
         "notes": note_texts(result, lang),
+        "environment_gaps": [{**g.to_json(), "text": render(g.message(), lang)} for g in result.environment_gaps],
         "i18n": {
             "rubric_title": None if result.rubric_title is None else message_to_json(result.rubric_title)["params"],
             "notes": [message_to_json(n) for n in result.notes],
@@ -149,6 +151,9 @@ def result_from_json(data: dict[str, Any]) -> Result:
         reason=data.get("reason"),
         notes=tuple(message_from_json(n) for n in notes or ()),
         rubric_title=_words(i18n, "rubric_title", data.get("rubric_title")),
+        environment_gaps=tuple(
+            EnvironmentGap.from_json(g) for g in data.get("environment_gaps") or () if isinstance(g, dict)
+        ),
     )
 
 

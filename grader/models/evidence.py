@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .environment import EnvironmentGap
 from .execution import CellRun
 from .figures import AxesRecord, FigureRecord, GridRecord, LineRecord
 from .records import (
@@ -40,6 +41,7 @@ __all__ = [
     "ClaimRecord",
     "CompileRecord",
     "DataRoles",
+    "EnvironmentGap",
     "EvaluateRecord",
     "Evidence",
     "ExportRecord",
@@ -208,6 +210,9 @@ class Evidence:
     saved_models: tuple[SavedModelCheck, ...] = ()
     instructor_tests: dict[str, InstructorTestOutcome] = field(default_factory=dict)
     """Outcome per instructor test file, keyed by ``str(Path(file))``; filled by the evidence stage."""
+    environment_gaps: tuple[EnvironmentGap, ...] = ()
+    """Cell errors caused by the grading environment (a missing package, a removed API, a Colab-only
+    feature), with the cells that failed because of each; filled by the evidence stage."""
 
     def compile_for(self, mid: str) -> CompileRecord | None:
         """The last compile of a model."""

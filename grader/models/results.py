@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .environment import EnvironmentGap
+
 RESULT_SCHEMA = 1
 WORDS = "words"
 """The catalogue code of :meth:`Message.words`."""
@@ -110,6 +112,9 @@ class Result:
     """Things done on the student's behalf (a skipped pip line, a served dataset, a stand-in)."""
     rubric_title: Message | None = None
     """The rubric's title in both languages (for class pages and gradebook columns)."""
+    environment_gaps: tuple[EnvironmentGap, ...] = ()
+    """Cell errors the grading environment caused (missing packages, removed APIs, Colab-only
+    features): not the student's mistakes; items they kept from being judged need review."""
 
     @property
     def all_required_passed(self) -> bool:

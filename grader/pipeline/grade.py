@@ -221,6 +221,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         reason=outcome.reason,
         notes=tuple(_staged_notes(workspace) + note_messages(evidence)),
         rubric_title=words(rubric.title),
+        environment_gaps=evidence.environment_gaps,
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)

@@ -2,8 +2,9 @@
 
 ``drive.mount`` does nothing (the files a notebook reads from Drive are served by name, see
 :mod:`grader.probe.hooks_data`), ``files.upload`` hands over the staged datasets as if the
-student had uploaded them, ``files.download`` and the ``output`` helpers do nothing.  Every
-call is recorded as a note so the report can say what was done on the student's behalf.
+student had uploaded them, ``files.download``, the ``output`` helpers and the
+``%tensorflow_version`` magic do nothing.  Every call is recorded as a note so the report can
+say what was done on the student's behalf.
 """
 
 from __future__ import annotations
@@ -75,17 +76,34 @@ def _files(session: Session) -> dict[str, Any]:
     return {"upload": upload, "download": download}
 
 
-def _output(session: Session) -> dict[str, Any]:
-    def nothing(*_: Any, **__: Any) -> None:
-        """Colab's output widgets do nothing here."""
+OUTPUT_HELPERS = (
+    "clear",
+    "eval_js",
+    "enable_custom_widget_manager",
+    "disable_custom_widget_manager",
+    "no_vertical_scroll",
+    "redirect_to_element",
+    "register_callback",
+    "serve_kernel_port_as_iframe",
+    "serve_kernel_port_as_window",
+)
+"""``google.colab.output`` functions: they steer Colab's browser front end, which grading has not."""
 
-    return {
-        "clear": nothing,
-        "eval_js": nothing,
-        "enable_custom_widget_manager": nothing,
-        "disable_custom_widget_manager": nothing,
-        "no_vertical_scroll": nothing,
-    }
+
+def _output(session: Session) -> dict[str, Any]:
+    noted: set[str] = set()
+
+    def helper(call: str) -> Any:
+        def nothing(*_: Any, **__: Any) -> None:
+            """Colab's output helpers do nothing here (noted once per helper, not per call in a loop)."""
+            if call not in noted:
+                noted.add(call)
+                session.recorder.note("colab_output", call=call)
+
+        nothing.__name__ = call
+        return nothing
+
+    return {call: helper(call) for call in OUTPUT_HELPERS}
 
 
 def _patches(session: Session) -> dict[str, Any]:
@@ -169,6 +187,27 @@ def _chdir_factory(session: Session) -> Any:
         return chdir
 
     return factory
+
+
+def tensorflow_version_magic(session: Session) -> Any:
+    """Colab's ``%tensorflow_version 2.x`` line magic: a noted no-op.  ``1.x`` cannot be had
+    (TensorFlow 1 runs on no current Python), so it is noted and the notebook goes on with
+    TensorFlow 2; its TensorFlow 1 calls then fail and are reported as removed APIs."""
+
+    def tensorflow_version(line: str = "") -> None:
+        requested = str(line).strip()[:40]
+        if requested.startswith("1"):
+            session.recorder.note("colab_tensorflow_1", requested=requested)
+            print(f"grader: %tensorflow_version {requested} - TensorFlow 1 is not available; using TensorFlow 2")
+        else:
+            session.recorder.note("colab_tensorflow_version", requested=requested)
+
+    return tensorflow_version
+
+
+def register_magics(session: Session, shell: Any) -> None:
+    """Define Colab's own line magics in this IPython shell (``%tensorflow_version``)."""
+    shell.register_magic_function(tensorflow_version_magic(session), magic_kind="line", magic_name="tensorflow_version")
 
 
 def install(session: Session) -> None:

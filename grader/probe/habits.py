@@ -4,7 +4,8 @@
   is fixed and offline);
 * ``!wget URL`` / ``!curl -o FILE URL`` of a staged dataset copy the staged file instead;
 * reads of a staged dataset by another path or a URL are served (:mod:`.hooks_data`);
-* ``from google.colab import drive, files`` works (:mod:`.colab`).
+* ``from google.colab import drive, files, output`` works, and ``%tensorflow_version`` is a
+  no-op (:mod:`.colab`).
 
 Each is recorded as a note so the report can say what was done on the student's behalf.
 """
@@ -68,6 +69,10 @@ def install(session: Session) -> None:
     shell = get_ipython()
     if shell is not None:
         shell.input_transformers_cleanup.insert(0, rewrite_lines)
+        try:
+            colab.register_magics(session, shell)
+        except Exception as exc:  # a probe habit must never stop the notebook
+            session.hook_error("colab.register_magics", exc)
 
 
 def rewrite_lines(lines: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from ..i18n import title_text
 from ..models.results import Result
+from .environment import gap_rows
 from .figures import png_data_uri, score_histogram_png
 from .labels import format_number, format_percent, labels_for
 from .templating import render_template
@@ -42,7 +43,7 @@ class StudentRow:
     status_code: str
     reason: str
     marks: tuple[str | None, ...]
-    """"pass", "fail" or None (item absent) per item column."""
+    """"pass", "fail", "review" (needs review) or None (item absent) per item column."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def _item_columns(results: Sequence[Result], lang: str) -> list[ItemColumn]:
 def _row(
     result: Result, columns: Sequence[ItemColumn], links: Mapping[str, str], words: Mapping[str, str], lang: str
 ) -> StudentRow:
-    verdicts = {i.id: ("pass" if i.passed else "fail") for i in result.items}
+    # an item the grading environment kept from being judged is marked for review, not as a fail
+    verdicts = {i.id: ("pass" if i.passed else "review" if i.needs_review else "fail") for i in result.items}
     link = links.get(result.submission)
     return StudentRow(
         student=student_name(result, words),
@@ -147,4 +149,5 @@ def render_class_html(
         stats=_stats(ordered, lang),
         histogram=png_data_uri(histogram) if histogram else None,
         count=len(rows),
+        gaps=gap_rows(ordered, words),
     )

@@ -15,6 +15,7 @@ from .templating import render_template
 from .view import (
     cell_problems,
     cells_not_run,
+    gap_texts,
     notes_for,
     score_fraction,
     shown_items,
@@ -59,4 +60,5 @@ def render_submission_html(
         partial=evidence is not None and result.status in ("timeout", "kernel_died"),
         ev=build_evidence_view(evidence, words, lang),
         notes=notes_for(result, evidence, lang),
+        gaps=gap_texts(result, lang),
     )

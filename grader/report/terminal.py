@@ -20,6 +20,7 @@ from .view import (
     ShownItem,
     cell_problems,
     cells_not_run,
+    gap_texts,
     score_fraction,
     shown_items,
     shown_totals,
@@ -94,6 +95,12 @@ def print_summary(result: Result, console: Console, *, lang: str = "en", student
             console.print(line)
         if not_run:
             console.print(Text(words["cells_not_run"].format(count=not_run.count, first=not_run.first), style="red"))
+    gaps = gap_texts(result, lang)
+    if gaps:
+        console.print()
+        console.print(Text(words["environment_gaps"], style="bold yellow"))
+        for gap in gaps:
+            console.print(Text(f"- {gap}", style="yellow"))
     notes = note_texts(result, lang)
     if notes:
         console.print()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..i18n import feedback_text, note_texts, title_text
+from ..i18n import feedback_text, note_texts, render, title_text
 from ..models import cells as cell_names
 from ..models.cells import code_cell_number
 from ..models.evidence import Evidence
@@ -172,3 +172,8 @@ def notes_for(result: Result, evidence: Evidence | None, lang: str = "en") -> li
 
 def _details(detail: Mapping[str, object]) -> str:
     return ", ".join(f"{key}={value}" for key, value in detail.items())
+
+
+def gap_texts(result: Result, lang: str = "en") -> list[str]:
+    """One line per environment gap (a package or API the grading environment lacks), in ``lang``."""
+    return [render(gap.message(), lang) for gap in result.environment_gaps]

@@ -13,6 +13,10 @@ NOTE_CODES = {
     "colab_mount",
     "colab_chdir",
     "colab_upload",
+    "colab_download",
+    "colab_output",
+    "colab_tensorflow_version",
+    "colab_tensorflow_1",
     "probe_hook_failed",
 }
 

@@ -82,3 +82,43 @@ def test_changing_into_a_missing_drive_folder_stays_in_the_notebook_folder(
     events = [json.loads(line) for line in (tmp_path / "evidence" / "events.jsonl").read_text().splitlines()]
     chdirs = [e["detail"]["requested"] for e in events if e.get("code") == "colab_chdir"]
     assert chdirs == ["/content/drive/MyDrive/Tugas ANN", "drive/My Drive/data"]
+
+
+def _notes(tmp_path: Path) -> list[tuple[str, dict]]:
+    lines = (tmp_path / "evidence" / "events.jsonl").read_text().splitlines()
+    return [(e["code"], e["detail"]) for e in map(json.loads, lines) if e.get("kind") == "note"]
+
+
+def test_files_download_is_a_noted_no_op(fake_colab: Session, tmp_path: Path) -> None:
+    from google.colab import files
+
+    assert files.download("model_terbaik.h5") is None
+    assert ("colab_download", {"file": "model_terbaik.h5"}) in _notes(tmp_path)
+
+
+def test_output_helpers_are_no_ops_noted_once_each(fake_colab: Session, tmp_path: Path) -> None:
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+    for _ in range(3):  # clear() inside a training loop: one note, not one per epoch
+        output.clear()
+    assert output.eval_js("1 + 1") is None
+    noted = [detail["call"] for code, detail in _notes(tmp_path) if code == "colab_output"]
+    assert noted == ["enable_custom_widget_manager", "clear", "eval_js"]
+
+
+def test_tensorflow_version_magic_is_a_noted_no_op(fake_colab: Session, tmp_path: Path, capsys) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell()  # not the global instance: no kernel, nothing left behind
+    colab.register_magics(fake_colab, shell)
+    assert shell.run_cell("%tensorflow_version 2.x").success
+    assert shell.run_cell("%tensorflow_version 1.x\nx = 1").success  # TF1 cannot be had: noted, the cell goes on
+    assert shell.user_ns["x"] == 1
+    assert "TensorFlow 1 is not available" in capsys.readouterr().out
+    assert not shell.run_cell("%tensorflow_versio 2.x").success  # a misspelt magic is still the student's error
+    notes = [(c, d) for c, d in _notes(tmp_path) if c.startswith("colab_tensorflow")]
+    assert notes == [
+        ("colab_tensorflow_version", {"requested": "2.x"}),
+        ("colab_tensorflow_1", {"requested": "1.x"}),
+    ]
