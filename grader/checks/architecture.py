@@ -4,6 +4,7 @@ hidden_layer_sizes/activation/solver (scikit-learn) as the rubric says."""
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -34,9 +35,11 @@ MESSAGES: tuple[str, ...] = (
     "absent.no_model",
     "absent.no_training",
     *causes.MESSAGES,
+    "architecture.not_network",
 )
 """Catalogue codes this check emits."""
 
+SKLEARN_FACTS = ("hidden_layer_sizes", "activation", "solver", "max_iter", "early_stopping", "validation_fraction")
 WEIGHTED = frozenset({"dense", "conv1d", "conv2d", "conv3d", "simplernn", "lstm", "gru", "embedding"})
 IGNORED = frozenset({"inputlayer"})
 
@@ -175,6 +178,8 @@ def _match_layers(layers: list[LayerRecord], specs: list[LayerSpec], mode: str) 
 
 
 def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Message]:
+    """Layers, parameter count, output and hidden layers of a Keras model (or of an MLP's
+    layers as ``mlp_layers`` lists them)."""
     problems: list[Message] = []
     layers = effective_layers(model)
     if params.layers:
@@ -216,6 +221,49 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
     return problems
 
 
+NETWORK_FIELDS = (
+    "layers",
+    "param_count",
+    "output_units",
+    "output_activation",
+    "min_hidden_layers",
+    "hidden_activation",
+)
+"""Parameters that ask for a neural network: a scikit-learn model without layers fails them."""
+
+
+def mlp_layers(model: ModelRecord) -> tuple[LayerRecord, ...]:
+    """An MLPClassifier's layers as a Keras student would list them: one Dense layer per entry of
+    ``hidden_layer_sizes`` with ``activation``, and the output layer of ``layer_sizes[-1]`` units
+    with ``out_activation_`` (softmax for several classes).  Empty for a model without layers."""
+    sizes = model.layer_sizes
+    if len(sizes) < 2:
+        return ()
+    hidden = model.params.get("activation")
+    dims = list(pairwise(sizes))
+    return tuple(
+        LayerRecord(
+            type="Dense",
+            units=int(units),
+            activation=model.out_activation if i == len(dims) - 1 else (str(hidden) if hidden else None),
+            params=int(fan_in) * int(units) + int(units),
+        )
+        for i, (fan_in, units) in enumerate(dims)
+    )
+
+
+def _sklearn_network_problems(model: ModelRecord, params: ArchitectureParams) -> list[Message]:
+    """The network questions of a rubric (layers, output units and activation, hidden layers,
+    parameter count) asked of an MLPClassifier's layers (``mlp_layers``).  A model without
+    layers (a forest, a logistic regression) is not the neural network the rubric asks for."""
+    if not any(getattr(params, name) is not None for name in NETWORK_FIELDS):
+        return []
+    layers = mlp_layers(model)
+    if not layers:
+        return [Message("architecture.not_network", {"found": model.final_class or model.cls})]
+    return _keras_problems(replace(model, layers=layers), params)
+
+
 def _sklearn_problems(model: ModelRecord, params: ArchitectureParams) -> list[Message]:
     problems: list[Message] = []
     p = model.params
@@ -240,7 +288,10 @@ def _sklearn_problems(model: ModelRecord, params: ArchitectureParams) -> list[Me
             problems.append(
                 Message("architecture.sklearn_param", {"name": name, "found": p.get(name), "expected": expected})
             )
-    return problems
+    network = _sklearn_network_problems(model, params)
+    if classes and network and network[0].code == "architecture.not_network":
+        return problems  # the wrong class already says it
+    return problems + network
 
 
 def model_problems(model: ModelRecord, params: ArchitectureParams) -> list[Message]:
@@ -258,10 +309,10 @@ def _facts(model: ModelRecord) -> dict[str, Any]:
         "framework": model.framework,
         "class": model.final_class or model.cls,
         "param_count": model.param_count,
-        "layers": [_describe(x) for x in effective_layers(model)] if model.framework == "keras" else [],
-        "params": {
-            k: v for k, v in model.params.items() if k in ("hidden_layer_sizes", "activation", "solver", "max_iter")
-        },
+        "layers": [
+            _describe(x) for x in (effective_layers(model) if model.framework == "keras" else mlp_layers(model))
+        ],
+        "params": {k: v for k, v in model.params.items() if k in SKLEARN_FACTS},
     }
 
 

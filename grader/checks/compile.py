@@ -1,11 +1,18 @@
-"""``compile``: optimizer, loss and metrics as the rubric says."""
+"""``compile``: optimizer, loss and metrics as the rubric says.
+
+A scikit-learn MLP has no compile step; with ``framework: any`` (or ``sklearn``) its training
+configuration answers the same questions: the optimizer is ``solver`` (with
+``learning_rate_init`` for adam and sgd), the loss is the one the estimator minimises by
+construction (an MLPClassifier: cross-entropy, ``log_loss`` - categorical with a softmax output,
+binary with a logistic one; an MLPRegressor: squared error) and its ``score`` metric is accuracy
+(a regressor's is R²)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
-from ..models.evidence import Evidence
+from ..models.evidence import CompileRecord, Evidence, ModelRecord
 from ..models.results import CheckResult, Message
 from . import causes
 from .absence import absent
@@ -26,6 +33,10 @@ MESSAGES: tuple[str, ...] = (
     "absent.no_model",
     "absent.no_compile",
     *causes.MESSAGES,
+    "compile.ok_sklearn",
+    "compile.loss_sklearn",
+    "compile.not_network",
+    "compile.wrong_framework",
 )
 """Catalogue codes this check emits."""
 
@@ -38,11 +49,60 @@ class CompileParams(Params):
     metrics: list[str] | None = None
     """Metrics that must be among the compiled ones (``acc`` counts as ``accuracy``)."""
     learning_rate: float | None = None
+    framework: Literal["keras", "sklearn", "any"] = "keras"
+    """``keras``: a scikit-learn model was never compiled and fails; ``any``/``sklearn``: an MLP's
+    solver, loss and score answer instead (see the module's docstring)."""
+
+
+SKLEARN_LOSS = {"softmax": "categorical_crossentropy", "logistic": "binary_crossentropy"}
+"""The loss an MLPClassifier minimises, by its output activation (both are its ``log_loss``)."""
+
+
+def sklearn_settings(model: ModelRecord) -> CompileRecord | None:
+    """An MLP's training configuration as a compile record; None for a model without a solver
+    (not a neural network)."""
+    solver = model.params.get("solver")
+    if not model.layer_sizes or not isinstance(solver, str):
+        return None
+    regressor = "Regressor" in (model.final_class or model.cls)
+    activation = model.out_activation or ("identity" if regressor else "softmax")
+    classifier = activation in SKLEARN_LOSS
+    rate = model.params.get("learning_rate_init")
+    return CompileRecord(
+        seq=model.seq,
+        cell=model.cell,
+        mid=model.mid,
+        optimizer=solver,
+        learning_rate=float(rate) if solver in ("adam", "sgd") and isinstance(rate, int | float) else None,
+        loss=SKLEARN_LOSS[activation] if classifier else "mean_squared_error",
+        metrics=("accuracy",) if classifier else ("r2",),
+    )
+
+
+def _settings(evidence: Evidence, model: ModelRecord, params: CompileParams) -> CompileRecord | Message:
+    """The final model's compile settings, or why there are none."""
+    found = model.final_class or model.cls
+    if params.framework == "sklearn" and model.framework != "sklearn":
+        return Message("compile.wrong_framework", {"found": model.framework, "expected": "sklearn"})
+    if model.framework != "keras":
+        if params.framework == "keras":
+            return Message("compile.not_keras", {"found": found})
+        return sklearn_settings(model) or Message("compile.not_network", {"found": found})
+    return evidence.compile_for(model.mid) or Message("compile.not_compiled")
+
+
+def _same_loss(found: str | None, losses: list[str], sklearn: bool) -> bool:
+    name = canonical_loss(found)
+    if sklearn and name == "categorical_crossentropy":
+        # an MLPClassifier encodes the labels itself: sparse or not is the same cross-entropy
+        return bool({"categorical_crossentropy", "sparse_categorical_crossentropy"} & set(losses))
+    return name in losses
 
 
 @register("compile", CompileParams)
 def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
-    """The final Keras model was compiled with the expected optimizer, loss and metrics."""
+    """The final model was compiled with the expected optimizer, loss and metrics (a Keras
+    model's ``compile``; an MLP's solver, loss and score when the rubric accepts scikit-learn)."""
     model = final_model(evidence)
     if model is None:
         why = causes.absence_causes(evidence, calls=("compile",), source=causes.MODEL_SOURCE)
@@ -52,16 +112,13 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
             else CheckResult.fail(Message("compile.no_model"))
         )
         return absent(evidence, "model", verdict)
-    if model.framework != "keras":
-        return CheckResult.fail(Message("compile.not_keras", {"found": model.final_class or model.cls}))
-    record = evidence.compile_for(model.mid)
-    if record is None:
+    record = _settings(evidence, model, params)
+    if isinstance(record, Message):
+        if record.code != "compile.not_compiled":
+            return CheckResult.fail(record)
+        # compile was written but raised (a failed import, a bad argument): say so
         why = causes.absence_causes(evidence, calls=("compile",), source=causes.COMPILE_SOURCE)
-        verdict = (
-            CheckResult.not_judged(Message("absent.no_compile"), *why)
-            if why
-            else CheckResult.fail(Message("compile.not_compiled"))
-        )  # compile was written but raised (a failed import, a bad argument)
+        verdict = CheckResult.not_judged(Message("absent.no_compile"), *why) if why else CheckResult.fail(record)
         return absent(evidence, "compile", verdict)
     facts: dict[str, Any] = {
         "optimizer": record.optimizer,
@@ -74,8 +131,9 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     if optimizers and snake(record.optimizer) not in optimizers:
         problems.append(Message("compile.optimizer", {"found": record.optimizer, "expected": one_of(params.optimizer)}))
     losses = [canonical_loss(str(v)) for v in one_of(params.loss)]
-    if losses and canonical_loss(record.loss) not in losses:
-        problems.append(Message("compile.loss", {"found": record.loss, "expected": one_of(params.loss)}))
+    if losses and not _same_loss(record.loss, losses, model.framework == "sklearn"):
+        code = "compile.loss_sklearn" if model.framework == "sklearn" else "compile.loss"
+        problems.append(Message(code, {"found": record.loss, "expected": one_of(params.loss)}))
     have = {canonical_metric(m) for m in record.metrics}
     missing = [m for m in params.metrics or [] if canonical_metric(m) not in have]
     if missing:
@@ -88,4 +146,17 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
         )
     if problems:
         return CheckResult.fail(*problems, fraction=0.5 if len(problems) == 1 else 0.0, **facts)
+    if model.framework == "sklearn":
+        return CheckResult.ok(
+            Message(
+                "compile.ok_sklearn",
+                {
+                    "model": model.final_class or model.cls,
+                    "solver": record.optimizer,
+                    "loss": record.loss,
+                    "metric": record.metrics[0] if record.metrics else "-",
+                },
+            ),
+            **facts,
+        )
     return CheckResult.ok(Message("compile.ok", {"optimizer": record.optimizer, "loss": record.loss}), **facts)

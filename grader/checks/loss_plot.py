@@ -1,4 +1,10 @@
-"""``loss_plot``: a figure shows training loss and validation loss curves (from any plotting route)."""
+"""``loss_plot``: a figure shows training loss and validation loss curves (from any plotting route).
+
+Curves count when they are a recorded history: Keras' ``loss``/``val_loss``; a scikit-learn
+MLP's ``loss_curve_`` with, as its validation curve, ``validation_scores_`` (early stopping keeps
+no validation loss; the two have different units, so they may share the figure on two Axes, a
+twin axis or side by side); or a hand-written ``partial_fit`` loop's ``log_loss`` per epoch on
+the training and validation rows (``grader.evidence.loops``)."""
 
 from __future__ import annotations
 
@@ -27,9 +33,15 @@ MESSAGES: tuple[str, ...] = (
     "absent.no_figure",
     "absent.no_training",
     *causes.MESSAGES,
+    "loss_plot.ok_sklearn",
+    "loss_plot.no_validation_curve_sklearn",
 )
 """Catalogue codes this check emits."""
 
+TRAIN_KEYS = frozenset({"loss", "train_log_loss"})
+"""History keys of a training loss curve (``train_log_loss``: a hand-written loop's own)."""
+SKLEARN_VALIDATION = "val_accuracy"
+"""The history key of an MLP's ``validation_scores_`` (its early-stopping validation accuracy)."""
 LOSS_WORDS = re.compile(r"loss|cost|error|kerugian", re.IGNORECASE)
 VAL_WORDS = re.compile(r"val|validasi|validation|test", re.IGNORECASE)
 
@@ -103,7 +115,9 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
             Message("loss_plot.nan"), *causes.nan_loss_messages(evidence, evidence.fits[-1]), nan_loss=True
         )
     histories = _histories(evidence)
+    sklearn_runs = {fit.seq for fit in evidence.fits if fit.framework == "sklearn"}
     best: dict[str, Any] = {"runs": 0, "train_only": False, "accuracy_only": False}
+    sklearn_train_only = False
     # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
     for figure, ax in ((f, a) for f in evidence.figures for a in f.axes):
         found: dict[int, set[str]] = {}
@@ -112,7 +126,7 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         complete = [
             seq
             for seq, keys in found.items()
-            if "loss" in keys and ("val_loss" in keys or not params.require_validation)
+            if keys & TRAIN_KEYS and ("val_loss" in keys or not params.require_validation)
         ]
         if len(complete) >= params.min_runs:
             return CheckResult.ok(
@@ -121,10 +135,15 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
                 cell=code_cell_number(evidence.cells, figure.cell),
             )
         best["runs"] = max(best["runs"], len(complete))
-        if any("loss" in keys and "val_loss" not in keys for keys in found.values()):
+        train_only = [seq for seq, keys in found.items() if keys & TRAIN_KEYS and "val_loss" not in keys]
+        if train_only:
             best["train_only"] = True
-        if found and not any({"loss", "val_loss"} & keys for keys in found.values()):
+            sklearn_train_only = sklearn_train_only or any(seq in sklearn_runs for seq in train_only)
+        if found and not any((TRAIN_KEYS | {"val_loss"}) & keys for keys in found.values()):
             best["accuracy_only"] = True
+    sklearn_plot = _sklearn_figure(evidence, params, histories, sklearn_runs)
+    if sklearn_plot is not None:
+        return sklearn_plot
     # no recorded validation history to match (scikit-learn, a hand-written loop): labels count
     has_val_history = any("val_loss" in fit.history for fit in evidence.fits if not causes.learned_nothing(fit))
     if not params.match_history or not histories or not has_val_history:
@@ -138,7 +157,8 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
             **best,
         )
     if best["train_only"]:
-        return CheckResult.fail(Message("loss_plot.no_validation_curve"), fraction=0.5, **best)
+        code = "loss_plot.no_validation_curve_sklearn" if sklearn_train_only else "loss_plot.no_validation_curve"
+        return CheckResult.fail(Message(code), fraction=0.5, **best)
     if best["accuracy_only"]:
         return CheckResult.fail(Message("loss_plot.accuracy_not_loss"), fraction=0.25, **best)
     if histories and _labelled_loss_figure(evidence, params) is not None:
@@ -149,6 +169,29 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
         if why:
             verdict = CheckResult.not_judged(Message("absent.no_training"), *why, **best)
     return absent(evidence, "loss_plot", verdict)
+
+
+def _sklearn_figure(
+    evidence: Evidence,
+    params: LossPlotParams,
+    histories: list[tuple[FitRecord, str, tuple[float, ...]]],
+    sklearn_runs: set[int],
+) -> CheckResult | None:
+    """A figure with an MLP's ``loss_curve_`` and its ``validation_scores_`` (on any of its Axes)."""
+    mlp = [h for h in histories if h[0].seq in sklearn_runs]
+    if not params.require_validation or not any(key == SKLEARN_VALIDATION for _, key, _ in mlp):
+        return None
+    for figure in evidence.figures:
+        found: dict[int, set[str]] = {}
+        for ax in figure.axes:
+            for seq, key in _matches(ax, mlp):
+                found.setdefault(seq, set()).add(key)
+        complete = [seq for seq, keys in found.items() if "loss" in keys and SKLEARN_VALIDATION in keys]
+        if complete and len(complete) >= params.min_runs:
+            return CheckResult.ok(
+                Message("loss_plot.ok_sklearn", {"runs": len(complete)}), runs=len(complete), cell=figure.cell
+            )
+    return None
 
 
 def _labelled_loss_figure(evidence: Evidence, params: LossPlotParams) -> CheckResult | None:

@@ -1,4 +1,9 @@
-"""``training``: fit was called with the rubric's epochs/batch/validation data; loss went down."""
+"""``training``: fit was called with the rubric's epochs/batch/validation data; loss went down.
+
+For a scikit-learn MLP the same questions have its own meaning: ``epochs`` is ``max_iter``
+(``n_iter_`` epochs run; a ``partial_fit`` loop runs one epoch per call), validation is
+``early_stopping=True`` (its ``validation_fraction`` of the training rows) or the model judged on
+validation rows, and the loss is its ``loss_curve_``."""
 
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ MESSAGES: tuple[str, ...] = (
     "training.loss_not_decreasing",
     "absent.no_training",
     *causes.MESSAGES,
+    "training.max_iter",
+    "training.no_validation_sklearn",
+    "training.no_history_sklearn",
 )
 """Catalogue codes this check emits."""
 
@@ -68,21 +76,32 @@ def check_training(evidence: Evidence, params: TrainingParams) -> CheckResult:
     }
     if causes.learned_nothing(fit):  # NaN weights: whatever the settings, nothing was learned
         return CheckResult.fail(*causes.nan_loss_messages(evidence, fit), nan_loss=True, **facts)
+    sklearn = fit.framework == "sklearn"
+    if sklearn:
+        facts.update({k: fit.hyperparams.get(k) for k in ("max_iter", "early_stopping", "validation_fraction")})
     problems = []
     if params.epochs is not None and fit.epochs != params.epochs:
-        problems.append(Message("training.epochs", {"found": fit.epochs, "expected": params.epochs}))
+        code = "training.max_iter" if sklearn else "training.epochs"
+        problems.append(Message(code, {"found": fit.epochs, "expected": params.epochs}))
     if params.min_epochs is not None and (fit.epochs_run or fit.epochs or 0) < params.min_epochs:
         problems.append(
             Message("training.min_epochs", {"found": fit.epochs_run or fit.epochs, "expected": params.min_epochs})
         )
     if params.batch_size is not None and fit.batch_size != params.batch_size:
         problems.append(Message("training.batch_size", {"found": fit.batch_size, "expected": params.batch_size}))
-    # validation given to fit, or (a hand-written epoch loop) the model judged on validation rows
-    validated = fit.validation.mode != "none" or evidence.roles.validation_mode == "evaluated"
+    # validation given to fit, or (a hand-written epoch loop) the model judged on validation rows,
+    # or a partial_fit loop's validation loss per epoch (``grader.evidence.loops``)
+    validated = (
+        fit.validation.mode != "none"
+        or evidence.roles.validation_mode == "evaluated"
+        or (sklearn and "val_loss" in fit.history)
+    )
     if params.validation == "required" and not validated:
-        problems.append(Message("training.no_validation"))
+        problems.append(Message("training.no_validation_sklearn" if sklearn else "training.no_validation"))
     if params.loss_decreased:
-        if len(loss) < 2:
+        if len(loss) < 2 and sklearn:
+            problems.append(Message("training.no_history_sklearn", {"solver": fit.hyperparams.get("solver") or "?"}))
+        elif len(loss) < 2:
             problems.append(Message("training.no_history"))
         elif not min(loss[1:]) < loss[0] * (1.0 - params.min_drop):
             problems.append(Message("training.loss_not_decreasing", {"first": loss[0], "last": loss[-1]}))

@@ -10,6 +10,7 @@ from ..models.execution import ExecutionOutcome
 from .claims import parse_claims
 from .environment import find_environment_gaps
 from .loader import load_evidence
+from .loops import with_epoch_losses
 from .reevaluate import reevaluate
 from .roles import analyse_roles
 from .saved import check_saved_models
@@ -23,7 +24,7 @@ def build_evidence(outcome: ExecutionOutcome, host_path: Callable[[str], str | N
 
     ``host_path`` maps a path seen inside the sandbox to the same file on this machine.
     """
-    evidence = load_evidence(outcome)
+    evidence = with_epoch_losses(load_evidence(outcome))
     roles = analyse_roles(evidence)
     measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles)
     saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path)

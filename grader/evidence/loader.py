@@ -153,6 +153,7 @@ class _Collector:
             steps=tuple(s.get("class", "") for s in e.get("steps") or []),
             layer_sizes=tuple(e.get("layer_sizes") or ()),
             classes=tuple(e.get("classes") or ()),
+            out_activation=e.get("out_activation"),
             fitted=bool(e.get("fitted", True)),
         )
 
@@ -198,6 +199,7 @@ class _Collector:
                 seconds=float(e.get("seconds") or 0.0),
                 hyperparams=dict(e.get("hyperparams") or {}),
                 callbacks=tuple(e.get("callbacks") or ()),
+                method=str(e.get("method") or "fit"),
             )
         )
 

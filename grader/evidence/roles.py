@@ -95,7 +95,9 @@ def analyse_roles(evidence: Evidence) -> DataRoles:
     held_out = _held_out_sets(evidence, lineage, mid, train, last_fit.seq)
     test, test_source = None, None
     if validation is None and len(held_out) >= 2:
-        validation, mode = held_out[0].rows, "evaluated"
+        # judged on its own validation rows (an MLPClassifier's early-stopping split is internal
+        # and has no rows of its own): those rows are the validation set, whose leaks count
+        validation, mode, fraction = held_out[0].rows, "evaluated", None
     distinct = [a for a in held_out if not lineage.same_rows(a.rows, validation)]
     chosen = distinct[-1] if distinct else None
     if chosen is None and held_out:

@@ -143,6 +143,8 @@ class ModelRecord:
     steps: tuple[str, ...] = ()
     layer_sizes: tuple[int, ...] = ()
     classes: tuple[str, ...] = ()
+    out_activation: str | None = None
+    """scikit-learn's ``out_activation_`` of an MLP (softmax, logistic, identity)."""
     fitted: bool = True
     """False for a model that was built (and maybe compiled) but never trained."""
 
@@ -188,6 +190,8 @@ class FitRecord:
     seconds: float
     hyperparams: dict[str, Any] = field(default_factory=dict)
     callbacks: tuple[str, ...] = ()
+    method: str = "fit"
+    """``fit``, or ``partial_fit`` (one epoch of a hand-written loop per call)."""
 
 
 @dataclass(frozen=True)

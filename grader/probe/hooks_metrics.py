@@ -22,6 +22,9 @@ METRIC_FUNCTIONS = (
     "recall_score",
     "confusion_matrix",
     "classification_report",
+    # a hand-written epoch loop's per-epoch loss (partial_fit, then log_loss on the training
+    # and the validation rows): the evidence stage turns these into the run's loss curves
+    "log_loss",
 )
 
 

@@ -176,7 +176,21 @@ def _history(est: Any) -> dict[str, list[float]]:
     return history
 
 
-def _record_fit(session: Session):
+def _epochs(final: Any, method: str) -> tuple[int | None, int | None]:
+    """(epochs asked, epochs run) of an MLP-like estimator.  ``fit`` asks for ``max_iter`` and
+    runs ``n_iter_``; one ``partial_fit`` call is one epoch of the student's own loop, so
+    nothing is asked and the epochs run so far are the entries of ``loss_curve_`` (its
+    ``n_iter_`` stays 1)."""
+    run = getattr(final, "n_iter_", None)
+    run = int(run) if isinstance(run, int | np.integer) else None
+    if method == "partial_fit":
+        curve = getattr(final, "loss_curve_", None)
+        return None, len(curve) if curve is not None else run
+    asked = getattr(final, "max_iter", None)
+    return (int(asked) if isinstance(asked, int | np.integer) else run), run
+
+
+def _record_fit(session: Session, method: str = "fit"):
     def record(args, kwargs, result, elapsed):
         est = args[0]
         rec = session.recorder
@@ -205,7 +219,8 @@ def _record_fit(session: Session):
                 f"loss_curve_ of the {type(final).__name__} trained in {session.cell_label()}",
             )
         validation = {"mode": "none"}
-        if getattr(final, "early_stopping", False):
+        epochs, epochs_run = _epochs(final, method)
+        if method == "fit" and getattr(final, "early_stopping", False):
             validation = {"mode": "split", "fraction": getattr(final, "validation_fraction", None)}
         rec.emit(
             "fit",
@@ -213,7 +228,9 @@ def _record_fit(session: Session):
             framework="sklearn",
             x=x,
             y=y,
-            epochs=getattr(final, "n_iter_", None),
+            epochs=epochs,
+            epochs_run=epochs_run,
+            method=method,
             batch_size=getattr(final, "batch_size", None),
             validation=validation,
             history=_history(est),
@@ -324,7 +341,7 @@ def _record_score(session: Session):
 
 _RECORDERS = {
     "fit": _record_fit,
-    "partial_fit": _record_fit,  # an epoch at a time: each call is a (short) training run
+    "partial_fit": lambda s: _record_fit(s, "partial_fit"),  # one epoch of a hand-written loop
     "fit_transform": _record_fit_transform,
     "transform": _record_transform,
     "predict": _record_predict,

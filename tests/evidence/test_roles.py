@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from factories import evidence, fit, keras_model, rows
 
@@ -294,3 +296,29 @@ def test_scaler_fitted_on_training_and_validation_rows_leaks_the_validation_set(
         evaluations=(evaluate(8, test),),
     )
     assert analyse_roles(ev).leaks == ("MinMaxScaler.fit in code cell 2 learned from 27 of the 27 validation rows",)
+
+
+def test_an_mlp_with_early_stopping_judged_on_the_validation_rows_counts_their_leaks():
+    # early_stopping holds out rows inside fit (no rows of their own); the validation set is the
+    # one the MLP is then judged on, and a scaler that learned from it leaks
+    _, train, val, test, splits = three_way()
+    pool = rows(135, 0)  # training and validation rows together
+    s_train, s_val, s_test = scaled(train), scaled(val), scaled(test)
+    mlp = fit(x=s_train, validation=ValidationRecord(mode="split", fraction=0.1), seq=7)
+    ev = evidence(
+        splits=splits,
+        prep_fits=(
+            PrepFitRecord(
+                seq=3, cell=2, estimator="StandardScaler", module="sklearn", mid="s1", input=pool, method="fit"
+            ),
+        ),
+        transforms=(transform(4, train, s_train), transform(5, val, s_val), transform(6, test, s_test)),
+        models={"m1": keras_model()},
+        fits=(replace(mlp, framework="sklearn"),),
+        evaluations=(evaluate(8, s_val), evaluate(9, s_test)),
+    )
+    roles = analyse_roles(ev)
+    assert roles.validation_mode == "evaluated" and roles.validation_fraction is None
+    assert roles.leaks[0].startswith("StandardScaler.fit in ") and roles.leaks[0].endswith(
+        "learned from 27 of the 27 validation rows"
+    )
