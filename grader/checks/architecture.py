@@ -12,7 +12,7 @@ from ..models.evidence import Evidence, LayerRecord, ModelRecord
 from ..models.results import CheckResult, Message
 from .choices import one_of
 from .final_model import final_model
-from .names import canonical_activation, canonical_layer
+from .names import canonical_activation, canonical_layer, readable_activation
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -34,6 +34,15 @@ MESSAGES: tuple[str, ...] = (
 
 WEIGHTED = frozenset({"dense", "conv1d", "conv2d", "conv3d", "simplernn", "lstm", "gru", "embedding"})
 IGNORED = frozenset({"inputlayer"})
+ACTIVATION_LAYERS = {
+    "activation": None,  # Activation(...) carries its function
+    "softmax": "softmax",
+    "relu": "relu",
+    "leakyrelu": "leaky_relu",
+    "prelu": "prelu",
+    "elu": "elu",
+}
+"""Layers that only apply an activation, and the activation each applies."""
 
 
 class LayerSpec(BaseModel):
@@ -78,8 +87,8 @@ def effective_layers(model: ModelRecord) -> list[LayerRecord]:
         kind = canonical_layer(layer.type)
         if kind in IGNORED:
             continue
-        if kind in ("activation", "softmax", "relu") and out and canonical_activation(out[-1].activation) == "linear":
-            out[-1] = replace(out[-1], activation=layer.activation or kind)
+        if kind in ACTIVATION_LAYERS and out and canonical_activation(out[-1].activation) == "linear":
+            out[-1] = replace(out[-1], activation=layer.activation or ACTIVATION_LAYERS[kind] or kind)
             continue
         out.append(layer)
     return out
@@ -124,7 +133,7 @@ def _describe(layer: LayerRecord) -> str:
     if layer.padding and canonical_layer(layer.type).startswith("conv"):
         parts.append(f"padding={layer.padding}")
     if layer.activation and canonical_activation(layer.activation) != "linear":
-        parts.append(canonical_activation(layer.activation))
+        parts.append(readable_activation(layer.activation))
     return " ".join(parts)
 
 
@@ -191,7 +200,7 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
             problems.append(
                 Message(
                     "architecture.output_activation",
-                    {"found": canonical_activation(output.activation), "expected": acts},
+                    {"found": readable_activation(output.activation), "expected": one_of(params.output_activation)},
                 )
             )
         hidden = weighted[:-1]
@@ -205,7 +214,7 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
             problems.append(
                 Message(
                     "architecture.hidden_activation",
-                    {"found": canonical_activation(wrong[0].activation), "expected": hidden_acts},
+                    {"found": readable_activation(wrong[0].activation), "expected": one_of(params.hidden_activation)},
                 )
             )
     return problems

@@ -29,6 +29,13 @@ from .outputs import read_markdown, read_outputs
 from .parse import RowsReader, axes, layer, names, read_events
 
 
+def _str_dict(value: Any) -> dict[str, str]:
+    """A name -> name mapping from an event (anything else is dropped)."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+
 class _Collector:
     """Turns each event kind into its record."""
 
@@ -165,6 +172,7 @@ class _Collector:
                 learning_rate=optimizer.get("learning_rate"),
                 loss=names(e.get("loss"))[0] if names(e.get("loss")) else None,
                 metrics=names(e.get("metrics")),
+                metric_classes=_str_dict(e.get("metric_classes")),
             )
         )
 
@@ -196,6 +204,7 @@ class _Collector:
                 seconds=float(e.get("seconds") or 0.0),
                 hyperparams=dict(e.get("hyperparams") or {}),
                 callbacks=tuple(e.get("callbacks") or ()),
+                metric_classes=_str_dict(e.get("metric_classes")),
             )
         )
 

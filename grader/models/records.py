@@ -156,6 +156,8 @@ class CompileRecord:
     learning_rate: float | None
     loss: str | None
     metrics: tuple[str, ...]
+    metric_classes: dict[str, str] = field(default_factory=dict)
+    """Metric objects given to compile, by name (``{"accuracy": "BinaryAccuracy"}``)."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class FitRecord:
     seconds: float
     hyperparams: dict[str, Any] = field(default_factory=dict)
     callbacks: tuple[str, ...] = ()
+    metric_classes: dict[str, str] = field(default_factory=dict)
+    """The metric classes Keras built for this run, by name (``"accuracy"`` resolved by Keras)."""
 
 
 @dataclass(frozen=True)
