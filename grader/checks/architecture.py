@@ -15,7 +15,7 @@ from . import causes
 from .absence import absent
 from .choices import one_of
 from .final_model import final_model
-from .names import canonical_activation, canonical_layer
+from .names import canonical_activation, canonical_layer, readable_activation
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -42,6 +42,15 @@ MESSAGES: tuple[str, ...] = (
 SKLEARN_FACTS = ("hidden_layer_sizes", "activation", "solver", "max_iter", "early_stopping", "validation_fraction")
 WEIGHTED = frozenset({"dense", "conv1d", "conv2d", "conv3d", "simplernn", "lstm", "gru", "embedding"})
 IGNORED = frozenset({"inputlayer"})
+ACTIVATION_LAYERS = {
+    "activation": None,  # Activation(...) carries its function
+    "softmax": "softmax",
+    "relu": "relu",
+    "leakyrelu": "leaky_relu",
+    "prelu": "prelu",
+    "elu": "elu",
+}
+"""Layers that only apply an activation, and the activation each applies."""
 
 
 class LayerSpec(BaseModel):
@@ -86,8 +95,8 @@ def effective_layers(model: ModelRecord) -> list[LayerRecord]:
         kind = canonical_layer(layer.type)
         if kind in IGNORED:
             continue
-        if kind in ("activation", "softmax", "relu") and out and canonical_activation(out[-1].activation) == "linear":
-            out[-1] = replace(out[-1], activation=layer.activation or kind)
+        if kind in ACTIVATION_LAYERS and out and canonical_activation(out[-1].activation) == "linear":
+            out[-1] = replace(out[-1], activation=layer.activation or ACTIVATION_LAYERS[kind] or kind)
             continue
         out.append(layer)
     return out
@@ -132,7 +141,7 @@ def _describe(layer: LayerRecord) -> str:
     if layer.padding and canonical_layer(layer.type).startswith("conv"):
         parts.append(f"padding={layer.padding}")
     if layer.activation and canonical_activation(layer.activation) != "linear":
-        parts.append(canonical_activation(layer.activation))
+        parts.append(readable_activation(layer.activation))
     return " ".join(parts)
 
 
@@ -201,7 +210,7 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
             problems.append(
                 Message(
                     "architecture.output_activation",
-                    {"found": canonical_activation(output.activation), "expected": acts},
+                    {"found": readable_activation(output.activation), "expected": one_of(params.output_activation)},
                 )
             )
         hidden = weighted[:-1]
@@ -215,7 +224,7 @@ def _keras_problems(model: ModelRecord, params: ArchitectureParams) -> list[Mess
             problems.append(
                 Message(
                     "architecture.hidden_activation",
-                    {"found": canonical_activation(wrong[0].activation), "expected": hidden_acts},
+                    {"found": readable_activation(wrong[0].activation), "expected": one_of(params.hidden_activation)},
                 )
             )
     return problems

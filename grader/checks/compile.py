@@ -37,6 +37,8 @@ MESSAGES: tuple[str, ...] = (
     "compile.loss_sklearn",
     "compile.not_network",
     "compile.wrong_framework",
+    "compile.binary_accuracy",
+    "compile.binary_loss",
 )
 """Catalogue codes this check emits."""
 
@@ -99,6 +101,34 @@ def _same_loss(found: str | None, losses: list[str], sklearn: bool) -> bool:
     return name in losses
 
 
+def label_classes(evidence: Evidence, model: ModelRecord) -> int | None:
+    """How many classes the model's training labels hold (one-hot columns, or distinct labels)."""
+    for run in reversed(evidence.fits_for(model.mid)):
+        y = run.y
+        if y is None or y.kind != "labels":
+            continue
+        if len(y.shape) == 2 and y.shape[1] > 1:
+            return int(y.shape[1])
+        if y.classes:
+            return len(y.classes)
+    return None
+
+
+def binary_accuracy_on_classes(evidence: Evidence, model: ModelRecord, record: CompileRecord) -> dict[str, int]:
+    """Compiled metrics that Keras computes as binary accuracy although the labels hold more
+    than two classes: name -> number of classes.  Such an "accuracy" scores every one-hot
+    column as its own yes/no answer, so it reads high whatever the model does."""
+    classes = label_classes(evidence, model)
+    if classes is None or classes <= 2:
+        return {}
+    built: dict[str, str] = dict(record.metric_classes)
+    runs = evidence.fits_for(model.mid)
+    if runs:
+        built.update(runs[-1].metric_classes)  # what Keras resolved "accuracy" into
+    names = list(dict.fromkeys([*record.metrics, *built]))
+    return {name: classes for name in names if snake(built.get(name, name)) in ("binaryaccuracy", "binaryacc")}
+
+
 @register("compile", CompileParams)
 def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     """The final model was compiled with the expected optimizer, loss and metrics (a Keras
@@ -131,11 +161,24 @@ def check_compile(evidence: Evidence, params: CompileParams) -> CheckResult:
     if optimizers and snake(record.optimizer) not in optimizers:
         problems.append(Message("compile.optimizer", {"found": record.optimizer, "expected": one_of(params.optimizer)}))
     losses = [canonical_loss(str(v)) for v in one_of(params.loss)]
-    if losses and not _same_loss(record.loss, losses, model.framework == "sklearn"):
-        code = "compile.loss_sklearn" if model.framework == "sklearn" else "compile.loss"
-        problems.append(Message(code, {"found": record.loss, "expected": one_of(params.loss)}))
-    have = {canonical_metric(m) for m in record.metrics}
+    classes = label_classes(evidence, model)
+    sklearn = model.framework == "sklearn"
+    if losses and not _same_loss(record.loss, losses, sklearn):
+        if not sklearn and canonical_loss(record.loss) == "binary_crossentropy" and (classes or 0) > 2:
+            problems.append(Message("compile.binary_loss", {"found": record.loss, "classes": classes}))
+        else:
+            code = "compile.loss_sklearn" if sklearn else "compile.loss"
+            problems.append(Message(code, {"found": record.loss, "expected": one_of(params.loss)}))
+    binary = binary_accuracy_on_classes(evidence, model, record)
+    facts["binary_accuracy"] = sorted(binary)
+    have = {canonical_metric(m) for m in record.metrics if m not in binary}
+    # a binary accuracy named "accuracy" is reported for what it is, not also as a missing metric
     missing = [m for m in params.metrics or [] if canonical_metric(m) not in have]
+    if binary and missing and any(canonical_metric(m) == "accuracy" for m in missing):
+        name, classes = next(iter(binary.items()))
+        floor = (classes - 1) / classes  # every one-hot column answered "no"
+        problems.append(Message("compile.binary_accuracy", {"name": name, "classes": classes, "floor": floor}))
+        missing = [m for m in missing if canonical_metric(m) != "accuracy"]
     if missing:
         problems.append(Message("compile.metrics", {"missing": missing, "found": list(record.metrics)}))
     if params.learning_rate is not None and (

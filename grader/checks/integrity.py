@@ -18,6 +18,7 @@ from ..models.evidence import ClaimRecord, Evidence, Rows
 from ..models.results import CheckResult, Message
 from . import causes
 from .absence import absent
+from .printed import as_printed, supports
 from .registry import Params, register
 from .rows import same_rows
 
@@ -27,6 +28,10 @@ MESSAGES: tuple[str, ...] = (
     "integrity.tampered",
     "integrity.altered",
     "integrity.claim",
+    "integrity.claim_test",
+    "integrity.claim_test_unmeasured",
+    "integrity.claim_validation",
+    "integrity.claim_unmeasured",
     "integrity.curve",
     "integrity.ok_nothing_printed",
     "absent.no_computation",
@@ -34,7 +39,6 @@ MESSAGES: tuple[str, ...] = (
 )
 """Catalogue codes this check emits."""
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(%?)")
 CURVE_WORDS = re.compile(r"loss|acc", re.IGNORECASE)
 
 
@@ -44,25 +48,6 @@ class IntegrityParams(Params):
     claims: bool = True
     tampering: bool = True
     history: bool = True
-
-
-def printed_decimals(claim: ClaimRecord) -> int:
-    """Decimals of the claimed number as printed (a percentage counts two more)."""
-    for match in _NUMBER.finditer(claim.text):
-        raw, percent = match.group(1), match.group(2) == "%"
-        scaled = float(raw) / (100.0 if percent or float(raw) > 1 else 1.0)
-        if abs(scaled - claim.value) < 1e-12:
-            if not percent and re.fullmatch(r"\d+\.0", raw):
-                return 4  # "1.0" / "0.0" is how Python prints a whole float, not a rounding
-            places = len(raw.split(".")[1]) if "." in raw else 0
-            return places + (2 if percent or float(raw) > 1 else 0)
-    return 4
-
-
-def supports(claim: ClaimRecord, value: float) -> bool:
-    """True when ``value`` printed the way the claim was printed would read the same."""
-    tolerance = 0.5 * 10 ** (-printed_decimals(claim)) + 1e-9
-    return abs(claim.value - value) <= max(tolerance, 1e-6)
 
 
 def _numbers(value: object) -> Iterator[float]:
@@ -97,6 +82,25 @@ def _same_values(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.all(a.astype(str) == b.astype(str)))
 
 
+def _renamed(a: np.ndarray, b: np.ndarray) -> bool:
+    """``b`` is ``a`` with its classes renamed one-to-one (indices printed as class names)."""
+    if a.shape != b.shape or a.size == 0:
+        return False
+    pairs = set(zip(a.astype(str).tolist(), b.astype(str).tolist(), strict=True))
+    return len(pairs) >= 2 and len(pairs) == len({x for x, _ in pairs}) == len({y for _, y in pairs})
+
+
+def _predicted(labels: np.ndarray, predicted: list[np.ndarray]) -> bool:
+    return any(_same_values(labels, p) or _renamed(p, labels) for p in predicted)
+
+
+def _balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float | None:
+    if y_true.shape != y_pred.shape or y_true.size == 0:
+        return None
+    truth, guess = y_true.astype(str), y_pred.astype(str)
+    return float(np.mean([np.mean(guess[truth == c] == c) for c in np.unique(truth)]))
+
+
 def _accuracy(a: np.ndarray, b: np.ndarray) -> float | None:
     if a.shape != b.shape or a.size == 0:
         return None
@@ -120,14 +124,18 @@ def legitimate_values(evidence: Evidence, test_only: bool = False) -> list[float
             continue
         # a metric's own value is not trusted (a notebook can forge the event, or compare the
         # labels with themselves): only the grader's recomputation from the recorded labels
-        # counts, and only when y_pred really is what a model predicted
+        # counts, and only when one side really is what a model predicted (accuracy_score(y_pred,
+        # y_test) swaps them; class names for class indices rename them)
         if call.y_true is None or call.y_pred is None or call.y_true.labels is None or call.y_pred.labels is None:
             continue
-        if not any(_same_values(call.y_pred.labels, labels) for labels in predicted):
+        if not (_predicted(call.y_pred.labels, predicted) or _predicted(call.y_true.labels, predicted)):
             continue
         acc = _accuracy(call.y_true.labels, call.y_pred.labels)
         if acc is not None:
             values.append(acc)
+        if call.func == "balanced_accuracy_score":
+            balanced = _balanced_accuracy(call.y_true.labels, call.y_pred.labels)
+            values += [balanced] if balanced is not None else []
     labels = _label_rows(evidence)
     for p in evidence.predictions:
         if p.output is None or p.output.labels is None or (test_only and not same_rows(p.x, test)):
@@ -154,6 +162,23 @@ def unsupported_claims(evidence: Evidence) -> list[ClaimRecord]:
         if not any(supports(claim, v) for v in pool):
             bad.append(claim)
     return bad
+
+
+def claim_message(evidence: Evidence, claim: ClaimRecord) -> Message:
+    """Why a claim is not backed, with the grader's own number on the same rows, printed the way
+    the claim was printed."""
+    where = {"text": claim.text, "cell": cell_ref(evidence, claim.cell)}
+    role = {"test": "test", "validation": "validation", "unknown": "test"}.get(claim.qualifier)
+    measured = evidence.measurement(role) if role is not None else None
+    if measured is None:
+        code = "integrity.claim_test_unmeasured" if claim.qualifier == "test" else "integrity.claim_unmeasured"
+        return Message(code, where)
+    value = {**where, "measured": as_printed(measured.accuracy, claim)}
+    if claim.qualifier == "test":
+        return Message("integrity.claim_test", value)
+    if claim.qualifier == "validation":
+        return Message("integrity.claim_validation", value)
+    return Message("integrity.claim", value)
 
 
 def faked_curves(evidence: Evidence) -> list[str]:
@@ -194,18 +219,7 @@ def check_integrity(evidence: Evidence, params: IntegrityParams) -> CheckResult:
         if evidence.altered:
             problems.append(Message("integrity.altered", {"what": list(evidence.altered)[:3]}))
     bad_claims = unsupported_claims(evidence) if params.claims else []
-    measured = evidence.measurement("test")
-    for claim in bad_claims[:3]:
-        problems.append(
-            Message(
-                "integrity.claim",
-                {
-                    "text": claim.text,
-                    "cell": cell_ref(evidence, claim.cell),
-                    "measured": measured.accuracy if measured else "?",
-                },
-            )
-        )
+    problems += [claim_message(evidence, claim) for claim in bad_claims[:3]]
     curves = faked_curves(evidence) if params.history else []
     if curves:
         problems.append(Message("integrity.curve", {"curves": curves[:3]}))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear"}
+ACTIVATION_ALIASES = {
+    "logistic": "sigmoid",
+    "identity": "linear",
+    "none": "linear",
+    "silu": "swish",  # tf.nn.silu is tf.nn.swish; Keras saves swish as silu
+    "hardsilu": "hardswish",
+}
 LAYER_ALIASES = {
     "convolution2d": "conv2d",
     "maxpool2d": "maxpooling2d",
@@ -29,6 +35,7 @@ METRIC_ALIASES = {
     "sparse_categorical_accuracy": "accuracy",
     "binary_accuracy": "accuracy",
 }
+_VERSION_SUFFIX = re.compile(r"_v\d+$")
 
 
 def snake(name: str | None) -> str:
@@ -36,9 +43,20 @@ def snake(name: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", (name or "").lower())
 
 
+def readable_activation(name: str | None) -> str:
+    """An activation as a person names it: TensorFlow's ``softmax_v2`` (``tf.nn.softmax``) is
+    ``softmax``, an anonymous function is ``lambda``, no activation is ``linear``."""
+    text = (name or "").strip()
+    if not text or text.lower() == "none":
+        return "linear"
+    if text in ("<lambda>", "__lambda__"):
+        return "lambda"
+    return _VERSION_SUFFIX.sub("", text)
+
+
 def canonical_activation(name: str | None) -> str:
-    """A comparable activation name (logistic == sigmoid)."""
-    key = snake(name) or "linear"
+    """A comparable activation name (logistic == sigmoid, tf.nn.softmax == softmax)."""
+    key = snake(readable_activation(name))
     return ACTIVATION_ALIASES.get(key, key)
 
 

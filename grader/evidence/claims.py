@@ -18,6 +18,10 @@ _NOT_A_CLAIM = re.compile(
     r"\bexpected\b|\bbaseline\b|\bharus\b|\bmust\b|\bshould\b)",
     re.IGNORECASE,
 )
+# Keras' own progress lines ("25/25 - 1s - accuracy: 0.91 - val_accuracy: 0.89", "[=====>...]",
+# "/sample", "ETA: 3s"): what Keras reports while it computes, not a claim of the notebook's
+_KERAS_LOG = re.compile(r"^\s*\d+/(\d+|Unknown)\b|\[=*>?\.*\]|/sample\b|\bETA:")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08]")
 Qualifier = Literal["test", "validation", "train", "unknown"]
 _QUALIFIERS: tuple[tuple[Qualifier, re.Pattern[str]], ...] = (
     ("validation", re.compile(r"\b(val|valid|validation|validasi)\b|val_", re.IGNORECASE)),
@@ -37,8 +41,9 @@ def parse_claims(outputs: tuple[CellOutput, ...]) -> tuple[ClaimRecord, ...]:
     """Accuracy claims, one per printed line that states one."""
     claims = []
     for out in outputs:
-        for line in out.text.splitlines():
-            if len(line) > 300 or _NOT_A_CLAIM.search(line):
+        for raw in out.text.splitlines():
+            line = _ANSI.sub("", raw)
+            if len(line) > 300 or _NOT_A_CLAIM.search(line) or _KERAS_LOG.search(line):
                 continue
             claim = _claim_in_line(line)
             if claim is not None:

@@ -30,6 +30,13 @@ from .outputs import read_markdown, read_outputs
 from .parse import RowsReader, axes, layer, names, read_events
 
 
+def _str_dict(value: Any) -> dict[str, str]:
+    """A name -> name mapping from an event (anything else is dropped)."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+
 class _Collector:
     """Turns each event kind into its record."""
 
@@ -168,6 +175,7 @@ class _Collector:
                 learning_rate=optimizer.get("learning_rate"),
                 loss=names(e.get("loss"))[0] if names(e.get("loss")) else None,
                 metrics=names(e.get("metrics")),
+                metric_classes=_str_dict(e.get("metric_classes")),
             )
         )
 
@@ -200,6 +208,7 @@ class _Collector:
                 hyperparams=dict(e.get("hyperparams") or {}),
                 callbacks=tuple(e.get("callbacks") or ()),
                 method=str(e.get("method") or "fit"),
+                metric_classes=_str_dict(e.get("metric_classes")),
             )
         )
 

@@ -83,13 +83,29 @@ def tuple_int(value: Any) -> tuple[int, ...] | None:
         return None
 
 
+def activation_text(value: Any) -> str | None:
+    """The name of an activation as recorded: a name, or a Keras serialized function config
+    (``{"class_name": "function", "config": "softmax_v2"}`` for ``tf.nn.softmax``, ``{"value":
+    [bytecode, ...]}`` for a lambda, a layer's config for a layer used as an activation)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        kind = value.get("class_name")
+        if kind == "function" and isinstance(value.get("config"), str):
+            return str(value["config"])
+        if kind in ("__lambda__", "Lambda") or set(value) == {"value"}:
+            return "<lambda>"
+        if isinstance(kind, str):
+            return kind
+    return str(value) if value else None
+
+
 def layer(entry: dict[str, Any]) -> LayerRecord:
-    activation = entry.get("activation")
     return LayerRecord(
         type=str(entry.get("type")),
         name=entry.get("name"),
         units=entry.get("units"),
-        activation=activation if isinstance(activation, str) else (str(activation) if activation else None),
+        activation=activation_text(entry.get("activation")),
         filters=entry.get("filters"),
         kernel_size=tuple_int(entry.get("kernel_size")),
         pool_size=tuple_int(entry.get("pool_size")),

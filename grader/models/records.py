@@ -160,6 +160,8 @@ class CompileRecord:
     learning_rate: float | None
     loss: str | None
     metrics: tuple[str, ...]
+    metric_classes: dict[str, str] = field(default_factory=dict)
+    """Metric objects given to compile, by name (``{"accuracy": "BinaryAccuracy"}``)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class FitRecord:
     callbacks: tuple[str, ...] = ()
     method: str = "fit"
     """``fit``, or ``partial_fit`` (one epoch of a hand-written loop per call)."""
+    metric_classes: dict[str, str] = field(default_factory=dict)
+    """The metric classes Keras built for this run, by name (``"accuracy"`` resolved by Keras)."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .calls import error_text, recording
+from .keras_names import compiled_metric_classes, given_metric_classes, layer_activation
 from .session import Session
 
 LAYER_KEYS = (
@@ -134,8 +135,11 @@ def model_info(session: Session, model: Any) -> dict[str, Any]:
             config = {}
         entry: dict[str, Any] = {"type": type(layer).__name__, "name": getattr(layer, "name", None)}
         for key in LAYER_KEYS:
-            if key in config:
-                entry[key] = _name(config[key]) if key == "activation" else config[key]
+            if key in config and key != "activation":
+                entry[key] = config[key]
+        activation = layer_activation(layer, config)
+        if activation is not ...:
+            entry["activation"] = _name(activation)
         try:
             entry["params"] = int(layer.count_params()) if layer.built else None
         except Exception:
@@ -215,6 +219,7 @@ def _record_compile(session: Session):
             optimizer_arg=_name(bound.get("optimizer")),
             loss=_name(bound.get("loss")),
             metrics=_name(bound.get("metrics")),
+            metric_classes=given_metric_classes(bound.get("metrics")),
         )
 
     return record
@@ -263,6 +268,7 @@ def _record_fit(session: Session):
             history=history,
             seconds=elapsed,
             callbacks=[type(c).__name__ for c in (bound.get("callbacks") or [])],
+            metric_classes=compiled_metric_classes(model),
         )
 
     return record
