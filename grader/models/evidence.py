@@ -30,12 +30,15 @@ from .records import (
     TransformRecord,
     ValidationRecord,
 )
+from .statistics import AllRowsStatistic, ColumnStats
 
 __all__ = [
     "EVIDENCE_SCHEMA",
+    "AllRowsStatistic",
     "AxesRecord",
     "CellOutput",
     "ClaimRecord",
+    "ColumnStats",
     "CompileRecord",
     "DataRoles",
     "EvaluateRecord",
@@ -63,7 +66,7 @@ __all__ = [
     "ValidationRecord",
 ]
 
-EVIDENCE_SCHEMA = 1
+EVIDENCE_SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ class DataRoles:
     """Rows in the data before any split (when a split was seen)."""
     spare: Rows | None = None
     """A part the splits set aside that was never used (e.g. a validation set nobody evaluated on)."""
+    scaled_with_all_rows: tuple[AllRowsStatistic, ...] = ()
+    """Hand-written scaling with statistics of all rows, seen in the column statistics."""
 
 
 @dataclass(frozen=True, eq=False)
