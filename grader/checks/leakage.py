@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models.evidence import Evidence
+from ..models.cells import cell_ref
+from ..models.evidence import AllRowsStatistic, Evidence
 from ..models.results import CheckResult, Message
 from . import causes
 from .absence import absent
@@ -21,6 +22,12 @@ MESSAGES: tuple[str, ...] = (
     "leakage.ok_no_preprocessing",
     "absent.no_training",
     *causes.MESSAGES,
+    "leakage.all_rows_standardised",
+    "leakage.all_rows_min_max",
+    "leakage.all_rows_max",
+    "leakage.before_split",
+    "role.test",
+    "role.validation",
 )
 """Catalogue codes this check emits."""
 
@@ -46,6 +53,7 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
         return absent(evidence, "predict", CheckResult.not_judged(Message("leakage.cannot_tell"), *why))
     # every leak named, the advice given once
     problems = [Message("leakage.preprocessing", {"detail": "; ".join(roles.leaks)})] if roles.leaks else []
+    problems += [_all_rows_message(evidence, found) for found in roles.scaled_with_all_rows]
     if params.validation_not_test and roles.test_is_validation:
         problems.append(Message("leakage.test_as_validation"))
     chosen_on_test = len(configurations_judged_on_test(evidence))
@@ -55,6 +63,10 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
         "leaks": list(roles.leaks),
         "test_is_validation": roles.test_is_validation,
         "preprocessing_fits": len(evidence.prep_fits),
+        "scaled_with_all_rows": [
+            {"statistic": f.statistic, "columns": f.columns, "rows": f.rows, "cell": f.cell}
+            for f in roles.scaled_with_all_rows
+        ],
     }
     if problems:
         return CheckResult.fail(*problems, **facts)
@@ -67,3 +79,19 @@ def check_leakage(evidence: Evidence, params: LeakageParams) -> CheckResult:
             Message("leakage.ok_no_preprocessing", {"train": roles.train.n, "test": roles.test.n}), **facts
         )
     return CheckResult.ok(Message("leakage.ok", {"fits": len(evidence.prep_fits)}), **facts)
+
+
+def _all_rows_message(evidence: Evidence, found: AllRowsStatistic) -> Message:
+    """What hand-written scaling with statistics of all rows was seen, and where."""
+    where = Message("leakage.before_split", {"cell": cell_ref(evidence, found.cell)}) if found.cell is not None else ""
+    return Message(
+        f"leakage.all_rows_{found.statistic}",
+        {
+            "columns": found.columns,
+            "checked": found.checked,
+            "rows": found.rows,
+            "held_out": found.held_out,
+            "role": Message(f"role.{found.role}"),
+            "where": where,
+        },
+    )

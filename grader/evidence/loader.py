@@ -128,6 +128,7 @@ class _Collector:
                 input=self.rows(e.get("input")),
                 method=str(e.get("method")),
                 parts=tuple(str(x) for x in e.get("parts") or ()),
+                output=self.rows(e.get("output")),
             )
         )
 

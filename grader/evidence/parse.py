@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..models.evidence import AxesRecord, GridRecord, LayerRecord, LineRecord, Rows
+from ..models.evidence import AxesRecord, ColumnStats, GridRecord, LayerRecord, LineRecord, Rows
 
 MAX_EVENT_LINE = 50_000_000
 
@@ -60,9 +60,19 @@ class RowsReader:
             columns=tuple(info["columns"]) if info.get("columns") else None,
             classes=info.get("classes"),
             missing=int(info["missing"]) if isinstance(info.get("missing"), int) else None,
+            stats=self._stats(rid, len(exact)),
         )
         self.cache[rid] = rows
         return rows
+
+    def _stats(self, rid: str, n: int) -> ColumnStats | None:
+        """The probe's per-column statistics (count, missing, mean, M2, min, max), if measured."""
+        table = self._load(rid + ".stats.npy")
+        if table is None or table.ndim != 2 or table.shape[0] < 6 or table.dtype.kind != "f":
+            return None
+        if np.any(table[0] + table[1] > n):  # not this row set's statistics: ignore them
+            return None
+        return ColumnStats(count=table[0], missing=table[1], mean=table[2], m2=table[3], min=table[4], max=table[5])
 
     def _load(self, name: str) -> np.ndarray | None:
         path = os.path.join(self.dir, name)

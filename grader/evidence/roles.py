@@ -12,10 +12,12 @@ Learned from what the notebook did with the model, never from variable names:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models.cells import code_cell_label
 from ..models.evidence import DataRoles, Evidence, FitRecord, Rows
+from .allrows import find_scaling_on_all_rows
+from .fills import fill_reached_model
 from .lineage import Lineage, head_rows, tail_rows
 
 LEAKY_ESTIMATORS = frozenset(
@@ -108,7 +110,9 @@ def analyse_roles(evidence: Evidence) -> DataRoles:
             chosen = held_out[-1]
     if chosen is not None:
         test, test_source = chosen.rows, chosen.source
-    return _roles(evidence, lineage, leaves, mid, train, validation, mode, fraction, test, test_source)
+    roles = _roles(evidence, lineage, leaves, mid, train, validation, mode, fraction, test, test_source)
+    given = validation if mode == "data" and not roles.test_is_validation else None
+    return replace(roles, scaled_with_all_rows=find_scaling_on_all_rows(evidence, lineage, last_fit.x, given, test))
 
 
 def _roles(
@@ -123,14 +127,23 @@ def _roles(
     test: Rows | None,
     test_source: str | None,
 ) -> DataRoles:
-    overlaps = {
-        "train_test": lineage.overlap(test, train),
-        "train_validation": lineage.overlap(validation, train),
-        "validation_test": lineage.overlap(test, validation),
-    }
     test_is_validation = bool(
         test is not None and validation is not None and mode == "data" and lineage.same_rows(test, validation)
     )
+    parts = [r for r in (train, None if test_is_validation else validation, test) if r is not None]
+    total = _total_rows(evidence)
+    # the parts hold exactly the split's rows, repeating no more rows than its input repeated:
+    # a row they share but that cannot be traced to the input is one of the data's own copies
+    partition = (
+        total is not None
+        and sum(r.n for r in parts) == total
+        and lineage.untraced_repeats(parts) <= lineage.source_repeats
+    )
+    overlaps = {
+        "train_test": lineage.overlap(test, train, partition),
+        "train_validation": lineage.overlap(validation, train, partition),
+        "validation_test": lineage.overlap(test, validation, partition),
+    }
     used = [r for r in (train, validation, test) if r is not None]
     spare = next((leaf.rows for leaf in leaves if all(lineage.overlap(leaf.rows, r) == 0 for r in used)), None)
     return DataRoles(
@@ -145,8 +158,8 @@ def _roles(
         test_is_validation=test_is_validation,
         # rows Keras carves off the training set itself (validation_split) are not a leak: the
         # preprocessing was fitted on what the student rightly called the training set
-        leaks=tuple(find_leaks(evidence, lineage, test, None if fraction is not None else validation)),
-        total_rows=_total_rows(evidence),
+        leaks=tuple(find_leaks(evidence, lineage, test, None if fraction is not None else validation, train)),
+        total_rows=total,
         spare=spare,
     )
 
@@ -270,14 +283,20 @@ def _total_rows(evidence: Evidence) -> int | None:
     return max(sizes) if sizes else None
 
 
-def find_leaks(evidence: Evidence, lineage: Lineage, test: Rows | None, validation: Rows | None) -> list[str]:
-    """Preprocessing fits that learned from validation or test rows, in words."""
+def find_leaks(
+    evidence: Evidence, lineage: Lineage, test: Rows | None, validation: Rows | None, train: Rows | None = None
+) -> list[str]:
+    """Preprocessing fits that learned from validation or test rows, in words.  A pandas fill
+    counts only if it reached the rows of the final model (see :mod:`grader.evidence.fills`)."""
     leaks = []
     first_split = min((s.seq for s in evidence.splits if not s.predefined), default=None)
     total = _total_rows(evidence)
+    model_rows = [r for r in (train, validation, test) if r is not None]
     for fit in evidence.prep_fits:
         learns = fit.estimator in LEAKY_ESTIMATORS or any(p in LEAKY_ESTIMATORS for p in fit.parts)
         if not learns or fit.input is None or fit.input.kind != "features":
+            continue
+        if fit.method == "fillna" and not fill_reached_model(evidence, lineage, fit, model_rows):
             continue
         cell = code_cell_label(evidence.cells, fit.cell)
         where = f"{fit.estimator}.{fit.method} in {cell}"

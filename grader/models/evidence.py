@@ -32,13 +32,16 @@ from .records import (
     TransformRecord,
     ValidationRecord,
 )
+from .statistics import AllRowsStatistic, ColumnStats
 
 __all__ = [
     "EVIDENCE_SCHEMA",
+    "AllRowsStatistic",
     "AxesRecord",
     "CallErrorRecord",
     "CellOutput",
     "ClaimRecord",
+    "ColumnStats",
     "CompileRecord",
     "DataRoles",
     "EnvironmentGap",
@@ -168,6 +171,8 @@ class DataRoles:
     """Rows in the data before any split (when a split was seen)."""
     spare: Rows | None = None
     """A part the splits set aside that was never used (e.g. a validation set nobody evaluated on)."""
+    scaled_with_all_rows: tuple[AllRowsStatistic, ...] = ()
+    """Hand-written scaling with statistics of all rows, seen in the column statistics."""
 
 
 @dataclass(frozen=True, eq=False)

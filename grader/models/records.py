@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .statistics import ColumnStats
+
 SHAPE_MIN_WIDTH = 16
 """Rows narrower than this are matched by exact values only.  The rescaling-proof pattern is for
 images (x / 255): a short tabular row's pattern is shared by other rows too often (two Iris
@@ -35,6 +37,9 @@ class Rows:
     classes: dict[str, int] | None = None
     missing: int | None = None
     """Rows holding a missing value (NaN) in some column; None when not counted (not numbers)."""
+    stats: ColumnStats | None = None
+    """Per-column count, mean, spread and range of numeric features (None for labels, for wide
+    arrays such as images, and when the probe did not measure them)."""
 
     @property
     def width(self) -> int:
@@ -92,6 +97,8 @@ class PrepFitRecord:
     method: str
     parts: tuple[str, ...] = ()
     """For a Pipeline/ColumnTransformer: the class names of the steps inside it."""
+    output: Rows | None = None
+    """What a pandas fill produced (the filled frame), to follow it to the model's data."""
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,11 @@ def shape_fingerprints(matrix: np.ndarray) -> np.ndarray:
     """One uint64 per row that ignores a positive affine change of the whole array."""
     m = np.asarray(matrix, dtype=np.float64)
     with np.errstate(all="ignore"):
-        lo = np.nanmin(m, axis=1, keepdims=True) if m.shape[1] else np.zeros((m.shape[0], 1))
-        hi = np.nanmax(m, axis=1, keepdims=True) if m.shape[1] else np.ones((m.shape[0], 1))
+        # min/max over the values that are there; not nanmin, which warns the student about a
+        # row that is all NaN (a missing value in a one-column Series)
+        present = ~np.isnan(m)
+        lo = np.where(present, m, np.inf).min(axis=1, keepdims=True) if m.shape[1] else np.zeros((m.shape[0], 1))
+        hi = np.where(present, m, -np.inf).max(axis=1, keepdims=True) if m.shape[1] else np.ones((m.shape[0], 1))
         span = np.where(hi - lo > 0, hi - lo, 1.0)
         scaled = np.round((m - lo) / span * 4096.0)
     scaled = np.where(np.isnan(scaled), -1.0, scaled).astype(np.float32)

@@ -37,20 +37,37 @@ def _fill_factory(session: Session):
                 result = original(self, value, *args, **kwargs)
             finally:
                 session.leave()
-            session.recorder.emit(
-                "prep_fit",
-                estimator=f"{type(self).__name__}.fillna",
-                module="pandas",
-                mid="pandas",
-                input=rows,
-                method="fillna",
-                parts=[statistic],
-            )
+            try:
+                _record_fill(session, type(self).__name__, rows, self if result is None else result, statistic)
+            except Exception as exc:
+                session.hook_error("fillna", exc)
             return result
 
         return fillna
 
     return factory
+
+
+def _record_fill(session: Session, owner: str, rows: Any, filled: Any, statistic: str) -> None:
+    """The fill as a preprocessing fit on the frame's rows, and as a transform from those rows to
+    the filled ones, so the grader can follow the filled rows to the model (or see they never
+    got there: a copy taken before the fill still holds the missing values)."""
+    recorder = session.recorder
+    output = recorder.rowset(filled, role="x")
+    session.fills += 1
+    mid = f"fillna{session.fills}"
+    estimator = f"{owner}.fillna"
+    recorder.emit(
+        "prep_fit",
+        estimator=estimator,
+        module="pandas",
+        mid=mid,
+        input=rows,
+        output=output,
+        method="fillna",
+        parts=[statistic],
+    )
+    recorder.emit("transform", estimator=estimator, mid=mid, input=rows, output=output)
 
 
 def _close(a: Any, b: Any) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import fingerprint
+from . import colstats, fingerprint
 
 MAX_SAVED_ARRAY_BYTES = 400 * 1024 * 1024  # all saved model inputs together
 MAX_SAVED_ARRAYS = 40
@@ -113,7 +113,18 @@ class Recorder:
         info["missing"] = missing  # rows with a NaN: what makes a Keras loss NaN
         np.save(self._path("rows", rid + ".exact.npy"), np.concatenate(exact))
         np.save(self._path("rows", rid + ".shape.npy"), np.concatenate(shape))
+        if info["kind"] == "features":
+            self._save_stats(rid, data, arr)
         return info
+
+    def _save_stats(self, rid: str, data: Any, arr: np.ndarray) -> None:
+        """Per-column statistics beside the fingerprints (see :mod:`grader.probe.colstats`)."""
+        try:
+            table = colstats.column_stats(data, arr)
+        except Exception:  # statistics are a bonus: never lose the row set over them
+            return
+        if table is not None:
+            np.save(self._path("rows", rid + ".stats.npy"), table, allow_pickle=False)
 
     def save_array(self, data: Any) -> str | None:
         """Save a model input/output array once (by content) for the grader's re-evaluation."""
@@ -156,6 +167,8 @@ def _to_array(data: Any) -> tuple[np.ndarray | None, list[Any] | None]:
     if module.startswith("pandas"):
         if hasattr(data, "columns"):
             columns = list(data.columns)
+        elif getattr(data, "ndim", 0) == 1 and getattr(data, "name", None) is not None:
+            columns = [data.name]  # a Series: its name is its one column
         return np.asarray(data.to_numpy()), columns
     if isinstance(data, np.ndarray):
         return data, None

@@ -28,6 +28,7 @@ class Session:
         self._fitted_order: list[str] = []
         self._constructed: list[tuple[Any, int]] = []  # (weak ref, cell) of every Keras model built
         self._watched: dict[tuple[int, str], tuple[Any, str, Any]] = {}
+        self.fills = 0  # pandas fills recorded, to give each its own id
 
     # -- re-entrancy: a library calling itself (fit -> evaluate) is one event -----------------
     @property
