@@ -83,8 +83,12 @@ def uv_binary() -> str:
     return str(uv.find_uv_bin())
 
 
+_PROGRESS = re.compile(r"^\s*(Using|Creating|Resolved|Prepared|Installed|Downloading|Downloaded|Building|Built)\b")
+"""uv's progress lines; its errors are said once, in one line, by ``explain_failure``."""
+
+
 def run_command(argv: list[str], progress: Progress) -> tuple[int, str]:
-    """Run ``argv``; each output line goes to ``progress``; returns (exit code, all output)."""
+    """Run ``argv``; its progress lines go to ``progress``; returns (exit code, all output)."""
     lines: list[str] = []
     try:
         process = subprocess.Popen(
@@ -95,7 +99,8 @@ def run_command(argv: list[str], progress: Progress) -> tuple[int, str]:
     assert process.stdout is not None
     for line in process.stdout:
         lines.append(line.rstrip("\n"))
-        progress(line.rstrip("\n"))
+        if _PROGRESS.match(line):
+            progress(line.strip())
     return process.wait(), "\n".join(lines)
 
 
@@ -208,14 +213,22 @@ def explain_failure(output: str) -> str:
     """uv's failure as one line: the index unreachable (and how to build offline), a spec
     that does not resolve (uv's own reason), or uv's last error line."""
     if "No solution found" in output or "unsatisfiable" in output:
-        reason = " ".join(output.split("╰─▶", 1)[-1].split()) if "╰─▶" in output else _last_error(output)
-        return f"the requirements do not resolve: {reason[:300]}"
+        return f"the requirements do not resolve: {_resolver_reason(output)[:300]}"
     if _NETWORK.search(output):
         return (
             "cannot reach the package index; to build offline, download the wheels elsewhere "
             "(pip download -r SPEC -d DIR) and run: grader env build NAME --find-links DIR"
         )
     return _last_error(output)[:300] or "uv failed without a message"
+
+
+def _resolver_reason(output: str) -> str:
+    """uv's reason after "cause:" (plain output) or "╰─▶" (a terminal's), up to its hints."""
+    for marker in ("╰─▶", "cause:"):
+        if marker in output:
+            reason = re.split(r"\n\s*(?:hint|help):", output.split(marker, 1)[1])[0]
+            return " ".join(reason.split())
+    return _last_error(output)
 
 
 def _last_error(output: str) -> str:

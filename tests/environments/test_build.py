@@ -120,6 +120,14 @@ def test_failures_explained_in_one_line() -> None:
     network = explain_failure(NETWORK)
     assert "cannot reach the package index" in network and "--find-links DIR" in network
     assert "nosuchpackage was not found in the package registry" in explain_failure(NO_SUCH)
+    plain = (  # uv's output when it is not a terminal
+        "Using Python 3.11.7 environment at: v\nerror: No solution found when resolving dependencies\n"
+        "  cause: Because you require numpy==1.0.0 and numpy==2.0.2, we can conclude that your requirements "
+        "are unsatisfiable.\n  hint: pin fewer things\n"
+    )
+    said = explain_failure(plain)
+    assert said.startswith("the requirements do not resolve: Because you require numpy==1.0.0 and numpy==2.0.2")
+    assert "hint" not in said
     conflict = (
         "  × No solution found when resolving dependencies:\n  ╰─▶ Because you require numpy==1.0 and numpy==2.0, "
         "we can conclude that your requirements are unsatisfiable."
