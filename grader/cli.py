@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("notebook")
     check.add_argument("--rubric", required=True, help="bundled rubric name or a rubric YAML path")
     _common(check)
-    check.add_argument("--env", help="grading environment the kernel runs in: a bundled name or a spec file")
+    check.add_argument(
+        "--env", help="grading environment the kernel runs in: a bundled name, a spec file, or 'own' (the grader's)"
+    )
     check.add_argument("--json", dest="json_out", help="write the result JSON here")
     check.add_argument("--html", dest="html_out", help="write the HTML report here")
     check.add_argument(
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--rubric", help="rubric name or path (default: per folder, by bundled rubric name)")
     grade.add_argument("--out", required=True, help="folder for results and reports")
     _common(grade)
-    grade.add_argument("--env", help="grading environment (default: the rubric's, else the grader's own)")
+    grade.add_argument("--env", help="grading environment (default: the rubric's, else 'own', the grader's)")
     grade.add_argument("--workers", type=int, default=1)
     grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
 

@@ -26,7 +26,10 @@ from .build import (
 )
 from .spec import EnvSpec, bundled_names, find_spec, parse_spec
 
+OWN_ENVIRONMENT = "own"
+"""``--env own``: the grader's own environment, whatever the rubric names."""
 __all__ = [
+    "OWN_ENVIRONMENT",
     "BuiltEnv",
     "EnvSpec",
     "EnvironmentBuildError",
@@ -60,4 +63,4 @@ def own_environment() -> GradingEnvironment:
             packages[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             continue
-    return GradingEnvironment(name="own", spec_hash=None, packages=packages)
+    return GradingEnvironment(name=OWN_ENVIRONMENT, spec_hash=None, packages=packages)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..cache import EvidenceCache, default_cache_dir
 from ..checks import param_models
-from ..environments import BuiltEnv, Progress, find_spec
+from ..environments import OWN_ENVIRONMENT, BuiltEnv, Progress, find_spec
 from ..errors import ConfigError, SandboxUnavailable
 from ..models.rubric import Rubric
 from ..rubric.loader import load_rubric
@@ -40,9 +40,10 @@ def rubric_from(name_or_path: str) -> Rubric:
 
 
 def environment_for(rubric: Rubric, override: str | None, progress: Progress | None = None) -> BuiltEnv | None:
-    """The environment ``--env`` (else the rubric) names, built on first use; None: the grader's own."""
+    """The environment ``--env`` (else the rubric) names, built on first use; None: the grader's own
+    (also when ``--env own`` overrides a rubric's environment)."""
     chosen = override or rubric.environment
-    if chosen is None:
+    if chosen is None or chosen == OWN_ENVIRONMENT:
         return None
     from ..environments import build
 

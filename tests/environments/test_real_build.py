@@ -17,9 +17,9 @@ from grader.environments import find_built, find_spec
 
 pytestmark = pytest.mark.notebook
 REPO = Path(__file__).resolve().parents[2]
-# numpy 2.0.2: not what the grader's own environment installs, so the kernel's version tells where it ran
-SPEC = """# python: 3.11
-numpy==2.0.2
+# numpy 2.0.2: not what the grader's own environment installs, so the kernel's version tells where it ran;
+# no "# python:" line: the grader's own interpreter, so CI needs no other Python (uv would download it)
+SPEC = """numpy==2.0.2
 ipykernel==6.29.5
 nbclient==0.10.2
 nbformat==5.10.4

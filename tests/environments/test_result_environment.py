@@ -60,3 +60,4 @@ def test_a_rubric_names_its_environment_relative_to_its_folder(tmp_path: Path) -
     rubric = rubric_from(str(tmp_path / "r.yaml"))
     assert rubric.environment == str(tmp_path / "course.txt")
     assert environment_for(rubric_from("perceptron"), None) is None  # nothing named: the grader's own
+    assert environment_for(rubric, "own") is None  # --env own overrides the rubric's
