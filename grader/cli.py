@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("notebook")
     check.add_argument("--rubric", required=True, help="bundled rubric name or a rubric YAML path")
     _common(check)
+    check.add_argument(
+        "--env", help="grading environment the kernel runs in: a bundled name, a spec file, or 'own' (the grader's)"
+    )
     check.add_argument("--json", dest="json_out", help="write the result JSON here")
     check.add_argument("--html", dest="html_out", help="write the HTML report here")
     check.add_argument(
@@ -44,8 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--rubric", help="rubric name or path (default: per folder, by bundled rubric name)")
     grade.add_argument("--out", required=True, help="folder for results and reports")
     _common(grade)
+    grade.add_argument("--env", help="grading environment (default: the rubric's, else 'own', the grader's)")
     grade.add_argument("--workers", type=int, default=1)
     grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
+
+    env = sub.add_parser("env", help="grading environments (built once with uv, cached)")
+    env_sub = env.add_subparsers(dest="env_command", required=True)
+    env_build = env_sub.add_parser("build", help="build an environment (no-op when built)")
+    env_build.add_argument("name", help="bundled name or spec file")
+    env_build.add_argument("--find-links", help="build offline from this folder of wheels")
+    env_sub.add_parser("list", help="bundled and built environments")
+    env_show = env_sub.add_parser("show", help="an environment's spec, hash and packages")
+    env_show.add_argument("name")
+    env.set_defaults(find_links=None)
 
     export = sub.add_parser("export", help="export graded results for an LMS")
     export.add_argument("dir")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import check, export, grade, reference, report, rubric
+from . import check, env, export, grade, reference, report, rubric
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
             json_out=args.json_out,
             html_out=args.html_out,
             require_sandbox=bool(args.sandbox),
+            env=args.env,
             **common,
         )
     if args.command == "grade":
@@ -33,8 +34,11 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             executor=args.executor,
             no_sandbox=args.no_sandbox,
+            env=args.env,
             **common,
         )
+    if args.command == "env":
+        return env.main(action=args.env_command, name=getattr(args, "name", None), find_links=args.find_links)
     if args.command == "export":
         return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang)
     if args.command == "report":

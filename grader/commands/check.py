@@ -9,7 +9,16 @@ from ..errors import SubmissionError
 from ..export.results_file import result_to_json
 from ..fileio import write_json_atomic, write_text_atomic
 from ..intake import collect_submissions
-from ..pipeline import GradeSettings, cache_from, data_dir_from, grade_submission, rubric_from, sandbox_choice
+from ..pipeline import (
+    GradeSettings,
+    cache_from,
+    data_dir_from,
+    environment_for,
+    grade_submission,
+    rubric_from,
+    sandbox_choice,
+)
+from .env import show_progress
 
 
 def main(
@@ -23,6 +32,7 @@ def main(
     cache_dir: str | None = None,
     no_cache: bool = False,
     require_sandbox: bool = False,
+    env: str | None = None,
 ) -> int:
     """Grade one notebook and print a summary; the exit code says whether all required items passed."""
     from rich.console import Console
@@ -39,7 +49,11 @@ def main(
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
     settings = GradeSettings(
-        loaded, data_dir=data_dir_from(data_dir), sandboxed=sandboxed, cache=cache_from(cache_dir, no_cache)
+        loaded,
+        data_dir=data_dir_from(data_dir),
+        sandboxed=sandboxed,
+        cache=cache_from(cache_dir, no_cache),
+        environment=environment_for(loaded, env, show_progress),
     )
     graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)

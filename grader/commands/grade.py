@@ -12,6 +12,7 @@ from ..pipeline import (
     Job,
     cache_from,
     data_dir_from,
+    environment_for,
     grade_jobs,
     plan_jobs,
     sandbox_choice,
@@ -19,6 +20,7 @@ from ..pipeline import (
     write_submission_outputs,
 )
 from ..report import gap_note
+from .env import show_progress
 
 
 def main(
@@ -33,6 +35,7 @@ def main(
     cache_dir: str | None = None,
     no_cache: bool = False,
     no_sandbox: bool = False,
+    env: str | None = None,
 ) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out``."""
     if executor != "local":
@@ -47,7 +50,13 @@ def main(
     cache = cache_from(cache_dir, no_cache)
     data = data_dir_from(data_dir)
     work_root = out_dir / ".work" if cache is None else None
-    jobs = plan_jobs(Path(submissions), rubric, lambda r: GradeSettings(r, data, sandboxed, cache, work_root=work_root))
+    jobs = plan_jobs(
+        Path(submissions),
+        rubric,
+        lambda r: GradeSettings(
+            r, data, sandboxed, cache, work_root=work_root, environment=environment_for(r, env, show_progress)
+        ),
+    )
 
     def graded(index: int, job: Job, done: Graded) -> None:
         write_submission_outputs(done, out_dir, job.stem, lang)

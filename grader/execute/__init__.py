@@ -35,6 +35,7 @@ def execute_notebook(
     siblings: list[Path] | None = None,
     wrap: Wrapper | None = None,
     prepare: Callable[[Workspace], dict[str, str]] | None = None,
+    python: str | None = None,
 ) -> ExecutionResult:
     """Copy ``notebook`` into a workspace under ``root``, run it, and return the outcome.
 
@@ -42,6 +43,7 @@ def execute_notebook(
     returns the file names a notebook may ask for, mapped to the staged files.
     ``wrap`` confines the worker: a ``Confinement`` such as ``Sandbox(...)`` (a bare command
     wrapper is still accepted; see ``launch.confinement``).
+    ``python``: the interpreter of a grading environment the kernel runs in (default: this one).
     """
     workspace = create_workspace(notebook, root, siblings)
     served = dict(prepare(workspace) or {}) if prepare is not None else {}
@@ -56,5 +58,6 @@ def execute_notebook(
         token=new_token(),
         datasets=served,
         kernel_env=workspace.kernel_env(),
+        python=python,
     )
     return ExecutionResult(outcome=launch(job, wrap=wrap), workspace=workspace)

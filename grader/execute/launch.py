@@ -71,9 +71,12 @@ def confinement(wrap: Wrapper) -> Confinement:
     return wrap if isinstance(wrap, Confinement) else _Bare(wrap)
 
 
-def worker_command(job_path: str) -> list[str]:
-    """The command that runs a job file, with this interpreter."""
-    return [sys.executable, "-m", "grader.execute.worker", job_path]
+def worker_command(job_path: str, python: str | None = None) -> list[str]:
+    """The command that runs a job file, with ``python`` (a grading environment's) or this interpreter.
+
+    The kernel runs with the worker's interpreter: jupyter_client starts a ``python`` kernelspec
+    with ``sys.executable``."""
+    return [python or sys.executable, "-m", "grader.execute.worker", job_path]
 
 
 @dataclass
@@ -103,7 +106,7 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
     source = nbformat.read(job.notebook, as_version=4)  # before the student's code can touch it
     job_path = os.path.join(job.out_dir, "job.json")
     write_json_atomic(job_path, job.to_json())
-    command: Sequence[str] = worker_command(job_path)
+    command: Sequence[str] = worker_command(job_path, job.python)
     if confined is not None:
         command = confined.command(list(command), job)
     key = secrets.token_bytes(channel.KEY_BYTES)

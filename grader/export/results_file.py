@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..i18n import feedback_text, note_texts, render, rubric_title_text, title_text
-from ..models.environment import EnvironmentGap
+from ..models.environment import EnvironmentGap, GradingEnvironment
 from ..models.results import RESULT_SCHEMA, CellResult, ItemResult, Message, Result
 
 RESULTS_FILE = "results.jsonl"
@@ -94,6 +94,7 @@ def result_to_json(result: Result, lang: str = "en") -> dict[str, Any]:
         "cells": [{"index": c.index, "status": c.status, "error": c.error} for c in result.cells],
         "notes": note_texts(result, lang),
         "environment_gaps": [{**g.to_json(), "text": render(g.message(), lang)} for g in result.environment_gaps],
+        "environment": None if result.environment is None else result.environment.to_json(),
         "i18n": {
             "rubric_title": None if result.rubric_title is None else message_to_json(result.rubric_title)["params"],
             "notes": [message_to_json(n) for n in result.notes],
@@ -154,6 +155,9 @@ def result_from_json(data: dict[str, Any]) -> Result:
         environment_gaps=tuple(
             EnvironmentGap.from_json(g) for g in data.get("environment_gaps") or () if isinstance(g, dict)
         ),
+        environment=GradingEnvironment.from_json(data["environment"])
+        if isinstance(data.get("environment"), dict)
+        else None,
     )
 
 

@@ -92,3 +92,29 @@ class EnvironmentGap:
             number=None if data.get("number") is None else int(data["number"]),
             numbers=tuple(int(c) for c in data.get("numbers") or ()),
         )
+
+
+@dataclass(frozen=True)
+class GradingEnvironment:
+    """The environment a notebook ran in (the result JSON's ``environment`` object)."""
+
+    name: str
+    """A built environment's name (``colab``), or ``own`` for the grader's own."""
+    spec_hash: str | None = None
+    """The hash of the environment's spec (None for the grader's own)."""
+    packages: dict[str, str] | None = None
+    """Versions of the main packages installed (``{"python": "3.11.7", "pandas": "2.2.2"}``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {"name": self.name, "spec_hash": self.spec_hash, "packages": dict(self.packages or {})}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GradingEnvironment:
+        """Inverse of :meth:`to_json`."""
+        packages = data.get("packages")
+        return cls(
+            name=str(data.get("name") or "own"),
+            spec_hash=data.get("spec_hash"),
+            packages={str(k): str(v) for k, v in packages.items()} if isinstance(packages, dict) else {},
+        )

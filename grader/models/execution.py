@@ -42,6 +42,8 @@ class ExecutionJob:
     """File name the notebook may ask for -> staged path to serve instead."""
     kernel_env: dict[str, str] = field(default_factory=dict)
     max_output_bytes: int = 2_000_000
+    python: str | None = None
+    """The interpreter of the worker and its kernel (a grading environment's); None: the grader's own."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the worker's job file."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .environment import EnvironmentGap
+from .environment import EnvironmentGap, GradingEnvironment
 
 RESULT_SCHEMA = 1
 WORDS = "words"
@@ -115,6 +115,8 @@ class Result:
     environment_gaps: tuple[EnvironmentGap, ...] = ()
     """Cell errors the grading environment caused (missing packages, removed APIs, Colab-only
     features): not the student's mistakes; items they kept from being judged need review."""
+    environment: GradingEnvironment | None = None
+    """The environment the kernel ran in: its name, spec hash and main packages' versions."""
 
     @property
     def all_required_passed(self) -> bool:

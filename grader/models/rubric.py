@@ -80,6 +80,9 @@ class Rubric(_Strict):
     reference: str | None = None
     """File name of the reference notebook in ``reference/``."""
     datasets: tuple[str, ...] = ()
+    environment: str | None = None
+    """The grading environment the kernel runs in: a bundled name (``colab``) or a spec file's
+    path (relative to the rubric); None: the grader's own.  ``--env`` overrides it."""
     limits: Limits = Field(default_factory=Limits)
     items: tuple[RubricItem, ...]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..cache import run_key
 from ..checks import run_check
+from ..environments import own_environment
 from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
@@ -67,6 +68,8 @@ def _run_settings(settings: GradeSettings) -> dict[str, Any]:
         "cpu_s": limits.cpu_s,
         "seed": settings.seed,
         "sandboxed": settings.sandboxed,
+        # a notebook graded in another environment is another run
+        "environment": None if settings.environment is None else settings.environment.info.spec_hash,
     }
 
 
@@ -107,6 +110,7 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
         "siblings": list(submission.siblings),
         "wrap": _confinement(settings),
         "prepare": _stager(settings),
+        "python": None if settings.environment is None else str(settings.environment.python),
     }
     if settings.cache is None:
         base = settings.work_root or Path(tempfile.mkdtemp(prefix="grader-run-"))
@@ -222,6 +226,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         notes=tuple(_staged_notes(workspace) + note_messages(evidence)),
         rubric_title=words(rubric.title),
         environment_gaps=evidence.environment_gaps,
+        environment=settings.environment.info if settings.environment is not None else own_environment(),
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)

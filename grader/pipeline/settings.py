@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..cache import EvidenceCache, default_cache_dir
 from ..checks import param_models
+from ..environments import OWN_ENVIRONMENT, BuiltEnv, Progress, find_spec
 from ..errors import ConfigError, SandboxUnavailable
 from ..models.rubric import Rubric
 from ..rubric.loader import load_rubric
@@ -24,12 +25,30 @@ class GradeSettings:
     work_root: Path | None = None
     """Where uncached runs keep their workspaces (default: a temporary folder, removed after)."""
     seed: int = 0
+    environment: BuiltEnv | None = None
+    """The grading environment the kernel runs in (None: the grader's own)."""
 
 
 def rubric_from(name_or_path: str) -> Rubric:
     """A validated rubric (by bundled name or path), its ``test`` files made absolute."""
     path = find_rubric(name_or_path)
-    return resolve_test_files(load_rubric(str(path), param_models()), path.parent)
+    rubric = resolve_test_files(load_rubric(str(path), param_models()), path.parent)
+    env = rubric.environment
+    if env is not None and (env.endswith(".txt") or "/" in env) and not Path(env).is_absolute():
+        rubric = rubric.model_copy(update={"environment": str((path.parent / env).resolve())})
+    return rubric
+
+
+def environment_for(rubric: Rubric, override: str | None, progress: Progress | None = None) -> BuiltEnv | None:
+    """The environment ``--env`` (else the rubric) names, built on first use; None: the grader's own
+    (also when ``--env own`` overrides a rubric's environment)."""
+    chosen = override or rubric.environment
+    if chosen is None or chosen == OWN_ENVIRONMENT:
+        return None
+    from ..environments import build
+
+    built, _ = build(find_spec(chosen), progress=progress or (lambda line: None))
+    return built
 
 
 def resolve_test_files(rubric: Rubric, folder: Path) -> Rubric:

@@ -6,9 +6,9 @@ images as ``data:`` URIs, no scripts, and a Content-Security-Policy that forbids
 
 from __future__ import annotations
 
-from ..i18n import rubric_title_text
+from ..i18n import render, rubric_title_text
 from ..models.evidence import Evidence
-from ..models.results import Result
+from ..models.results import Message, Result
 from .evidence_view import build_evidence_view
 from .labels import format_number, format_percent, labels_for
 from .templating import render_template
@@ -61,4 +61,18 @@ def render_submission_html(
         ev=build_evidence_view(evidence, words, lang),
         notes=notes_for(result, evidence, lang),
         gaps=gap_texts(result, lang),
+        environment=environment_text(result, lang),
+    )
+
+
+def environment_text(result: Result, lang: str) -> str | None:
+    """The footer line naming the environment that graded the notebook, with its main versions."""
+    env = result.environment
+    if env is None:
+        return None
+    packages = ", ".join(f"{k} {v}" for k, v in (env.packages or {}).items())
+    if env.spec_hash is None:
+        return render(Message("label.environment_own", {"packages": packages}), lang)
+    return render(
+        Message("label.environment", {"name": env.name, "spec_hash": env.spec_hash, "packages": packages}), lang
     )

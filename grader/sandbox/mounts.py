@@ -91,6 +91,23 @@ def python_dirs() -> list[str]:
     return found
 
 
+def environment_dirs(job: ExecutionJob) -> list[str]:
+    """A grading environment's folder and its base interpreter's installation (read-only inside)."""
+    if not job.python:
+        return []
+    env = os.path.dirname(os.path.dirname(os.path.abspath(job.python)))
+    found = [env]
+    try:
+        with open(os.path.join(env, "pyvenv.cfg"), encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.partition("=")
+                if key.strip() == "home" and value.strip():
+                    found.append(os.path.dirname(os.path.realpath(value.strip())))
+    except OSError:
+        pass
+    return [f for f in dict.fromkeys(found) if os.path.isdir(f)]
+
+
 def hidden_dirs(visible: list[str]) -> list[str]:
     """Folders inside the mounted trees that must look empty.
 
@@ -157,9 +174,10 @@ def _dataset_files(job: ExecutionJob, writable: list[str]) -> list[str]:
     return sorted(f for f in files if not any(os.path.realpath(f).startswith(w) for w in inside))
 
 
-def sandbox_path() -> str:
-    """PATH inside: the environment's own scripts first, then the system's."""
-    return ":".join([os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"])
+def sandbox_path(job: ExecutionJob | None = None) -> str:
+    """PATH inside: the environment's own scripts first (a grading environment's), then the system's."""
+    prefix = os.path.dirname(os.path.abspath(job.python)) if job is not None and job.python else None
+    return ":".join([prefix or os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"])
 
 
 def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env: dict[str, str]) -> list[str]:
@@ -167,7 +185,7 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env:
     bwrap = bwrap_path()
     if bwrap is None:
         raise FileNotFoundError("bwrap")
-    read_only = [*python_dirs(), str(package_dir())]
+    read_only = [*python_dirs(), str(package_dir()), *environment_dirs(job)]
     writable = _job_dirs(job)
     known = bwrap_options(bwrap)
     args = [bwrap, *namespace_args(known), "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
@@ -194,6 +212,6 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env:
     for name in PASSED_ENV:
         if name in os.environ:
             args += ["--setenv", name, os.environ[name]]
-    for name, value in {**SANDBOX_ENV, "PATH": sandbox_path(), **env}.items():
+    for name, value in {**SANDBOX_ENV, "PATH": sandbox_path(job), **env}.items():
         args += ["--setenv", name, value]
     return [*args, "--", *command]

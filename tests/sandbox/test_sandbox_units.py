@@ -195,3 +195,22 @@ def test_supervisor_deadline_kills_a_hung_run() -> None:
     start = time.monotonic()
     assert watch(process, None, deadline_s=0.5) == "deadline"
     assert process.poll() is not None and time.monotonic() - start < 5
+
+
+def test_a_grading_environment_and_its_base_python_are_mounted_read_only(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(mounts, "bwrap_path", lambda: "/usr/bin/bwrap")
+    env = tmp_path / "envs" / "colab-0123456789ab"
+    (env / "bin").mkdir(parents=True)
+    base = tmp_path / "base"
+    (base / "bin").mkdir(parents=True)
+    (env / "pyvenv.cfg").write_text(f"home = {base / 'bin'}\nrelocatable = true\n")
+    (tmp_path / "job").mkdir()
+    (tmp_path / "plain").mkdir()
+    job = _job(tmp_path / "job", python=str(env / "bin" / "python"))
+    argv = mounts.bwrap_command(["python", "-m", "grader.execute.worker", "job.json"], job, tmp_bytes=1 << 20, env={})
+    read_only, writable = _mounts(argv, "--ro-bind"), _mounts(argv, "--bind")
+    assert str(env) in read_only and str(base) in read_only and str(env) not in writable
+    path = argv[argv.index("PATH", argv.index("--setenv")) + 1]
+    assert path.split(":")[0] == str(env / "bin")
+    plain = mounts.bwrap_command(["python"], _job(tmp_path / "plain"), tmp_bytes=1 << 20, env={})
+    assert str(env) not in _mounts(plain, "--ro-bind")
