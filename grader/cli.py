@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -96,12 +97,38 @@ def _common(parser: argparse.ArgumentParser) -> None:
         )
 
 
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's, absl's and oneDNN's log lines off the grader's terminal.
+
+    The grader imports TensorFlow itself when it loads a student's Keras model to re-evaluate
+    it; the C++ side reads its settings when the library loads, so they are set here, before
+    any command can import it.  The student's kernel is unaffected: it gets its own settings
+    (``grader.execute.worker.KERNEL_ENV``).  The grader's own messages (logger ``grader``,
+    one-line errors) still reach stderr.
+    """
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # C++ INFO/WARNING/ERROR lines (I0000 ..., W0000 ...)
+    # also silences "oneDNN custom operations are on", and predicts with the same kernels as
+    # the student's kernel, which runs with oneDNN off too
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+    try:
+        # imported before anything asks for the "absl" logger, so that logger is absl's own
+        from absl import logging as absl_logging
+
+        absl_logging.set_verbosity(absl_logging.ERROR)
+    except ImportError:  # absl comes with TensorFlow; without it there is nothing to quiet
+        pass
+    # "triggered tf.function retracing", "Compiled the loaded model, but ..." and the like
+    for name in ("tensorflow", "absl", "keras", "h5py"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``grader`` command."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="grader: %(message)s", stream=sys.stderr
     )
+    quiet_tensorflow()
     if not args.verbose:
         # what scikit-learn or Keras say while the grader re-evaluates a student's model is noise
         # to that student; set once for the whole process (catch_warnings is not thread-safe)

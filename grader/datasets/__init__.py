@@ -16,9 +16,14 @@ from .fashion import stage_fashion
 from .hcv import stage_hcv
 from .iris import stage_iris
 from .mnist import stage_mnist
+from .mnist_standin import VERSION as MNIST_STANDIN_VERSION
 from .staged import StagedFile
 
-__all__ = ["StagedFile", "dataset_names", "stage_datasets"]
+__all__ = ["STANDIN_VERSIONS", "StagedFile", "dataset_names", "stage_datasets"]
+
+STANDIN_VERSIONS = (MNIST_STANDIN_VERSION,)
+"""Versions of the stand-ins whose content changes between grader releases: part of the key of
+a cached run, so a run on an older stand-in is never reused."""
 
 Stager = Callable[[Path, Path, Path | None], list[StagedFile]]
 

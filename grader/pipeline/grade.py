@@ -52,9 +52,12 @@ class Graded:
 
 
 def _data_signature(settings: GradeSettings) -> list[Any]:
+    from ..datasets import STANDIN_VERSIONS  # a dataset missing from data_dir is a stand-in too
+
     if settings.data_dir is None or not settings.data_dir.is_dir():
-        return ["stand-ins"]
-    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in settings.data_dir.iterdir() if p.is_file())
+        return ["stand-ins", *STANDIN_VERSIONS]
+    files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in settings.data_dir.iterdir() if p.is_file())
+    return [*STANDIN_VERSIONS, *files]
 
 
 def _run_settings(settings: GradeSettings) -> dict[str, Any]:
