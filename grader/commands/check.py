@@ -18,7 +18,7 @@ from ..pipeline import (
     rubric_from,
     sandbox_choice,
 )
-from .env import show_progress
+from .env import show_progress, warn
 
 
 def main(
@@ -53,7 +53,7 @@ def main(
         data_dir=data_dir_from(data_dir),
         sandboxed=sandboxed,
         cache=cache_from(cache_dir, no_cache),
-        environment=environment_for(loaded, env, show_progress),
+        environment=environment_for(loaded, env, show_progress, warn),
     )
     graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)

@@ -12,6 +12,11 @@ def show_progress(line: str) -> None:
     print(f"  {line}", file=sys.stderr, flush=True)
 
 
+def warn(line: str) -> None:
+    """A warning about environments, on stderr."""
+    print(f"warning: {line}", file=sys.stderr, flush=True)
+
+
 def main(*, action: str, name: str | None = None, find_links: str | None = None) -> int:
     """Build, list or show environments."""
     if action == "list":

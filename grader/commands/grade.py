@@ -20,7 +20,7 @@ from ..pipeline import (
     write_submission_outputs,
 )
 from ..report import gap_note
-from .env import show_progress
+from .env import show_progress, warn
 
 
 def main(
@@ -54,7 +54,7 @@ def main(
         Path(submissions),
         rubric,
         lambda r: GradeSettings(
-            r, data, sandboxed, cache, work_root=work_root, environment=environment_for(r, env, show_progress)
+            r, data, sandboxed, cache, work_root=work_root, environment=environment_for(r, env, show_progress, warn)
         ),
     )
 

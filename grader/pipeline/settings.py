@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,15 +40,35 @@ def rubric_from(name_or_path: str) -> Rubric:
     return rubric
 
 
-def environment_for(rubric: Rubric, override: str | None, progress: Progress | None = None) -> BuiltEnv | None:
+def environment_for(
+    rubric: Rubric,
+    override: str | None,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> BuiltEnv | None:
     """The environment ``--env`` (else the rubric) names, built on first use; None: the grader's own
-    (also when ``--env own`` overrides a rubric's environment)."""
+    (also when ``--env own`` overrides a rubric's environment).
+
+    A rubric's environment that cannot be built (no package index, say) is reported through
+    ``warn`` and the grader's own environment is used instead, so a class is still graded; an
+    environment asked for with ``--env`` that cannot be built is an error."""
     chosen = override or rubric.environment
     if chosen is None or chosen == OWN_ENVIRONMENT:
         return None
-    from ..environments import build
+    from .. import environments
+    from ..environments.build import EnvironmentBuildError
 
-    built, _ = build(find_spec(chosen), progress=progress or (lambda line: None))
+    try:
+        built, _ = environments.build(find_spec(chosen), progress=progress or (lambda line: None))
+    except EnvironmentBuildError as error:
+        if override is not None:
+            raise
+        if warn is not None:
+            warn(
+                f"the rubric's environment {chosen!r} could not be built ({error}); "
+                "grading in the grader's own environment instead"
+            )
+        return None
     return built
 
 
