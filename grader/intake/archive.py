@@ -90,7 +90,9 @@ def unpack_download(archive: Path, target: Path, warn: Callable[[str], None], li
     zips = [
         p
         for p in sorted(target.rglob("*"))
-        if p.suffix.lower() == ".zip" and p.is_file() and not any(part.startswith(".") for part in p.relative_to(target).parts)
+        if p.suffix.lower() == ".zip"
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(target).parts)
     ]
     at_top = [p.name for p in zips if p.parent == target]
     if at_top:
@@ -162,7 +164,8 @@ def _unpack_entry(
     except _PastCap:
         skipped.too_large.append((name, f"unpacks past its declared {_mb(info.file_size)}"))
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        skipped.unreadable.append((name, f"damaged: {str(exc)[:80] or type(exc).__name__}"))
+        said = re.sub(r" for file .*$", "", str(exc))[:80]  # zipfile repeats the name
+        skipped.unreadable.append((name, f"damaged: {said or type(exc).__name__}"))
     except NotImplementedError:
         skipped.unreadable.append((name, "packed with a compression method Python cannot read"))
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required ..."
@@ -248,7 +251,9 @@ def _refuse_absurd_count(archive: Path, limits: ZipLimits) -> None:
 
 
 def _too_many(count: int, limits: ZipLimits) -> str:
-    return f"the zip holds {count} entries, over the limit of {limits.max_entries}; refused whole as a possible zip bomb"
+    return (
+        f"the zip holds {count} entries, over the limit of {limits.max_entries}; refused whole as a possible zip bomb"
+    )
 
 
 def _free_folder(wanted: Path) -> Path:

@@ -73,7 +73,9 @@ def test_zip_with_only_unsafe_paths_has_nothing_to_grade(tmp_path):
     warnings: list[str] = []
     with pytest.raises(SubmissionError, match=r"no \.ipynb notebooks"), open_submissions(archive, warnings.append):
         pass
-    assert warnings == ["evil.zip: skipped 1 unsafe entry (not unpacked): '../../etc/x.ipynb' (leads outside the folder with '..')"]
+    assert warnings == [
+        "evil.zip: skipped 1 unsafe entry (not unpacked): '../../etc/x.ipynb' (leads outside the folder with '..')"
+    ]
 
 
 def test_not_a_zip_is_refused_in_one_line(tmp_path):

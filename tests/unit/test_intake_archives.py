@@ -136,9 +136,7 @@ def test_unsafe_entries_are_skipped_with_one_warning_and_the_rest_is_graded(tmp_
 
 def test_a_ratio_bomb_entry_is_refused_and_named(tmp_path, scratch):
     bomb = b"\0" * (20 * 2**20)  # 20 MB of zeros: deflates about 1000:1
-    archive = make_zip(
-        tmp_path / "download.zip", {f"{AYU}/tugas.ipynb": notebook_bytes(), f"{AYU}/weights.bin": bomb}
-    )
+    archive = make_zip(tmp_path / "download.zip", {f"{AYU}/tugas.ipynb": notebook_bytes(), f"{AYU}/weights.bin": bomb})
     with zipfile.ZipFile(archive) as zf:
         info = zf.getinfo(f"{AYU}/weights.bin")
         assert info.file_size / info.compress_size > 900
