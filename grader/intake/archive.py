@@ -60,7 +60,7 @@ class _Skipped:
         kinds = (
             (self.unsafe, "skipped {n} unsafe {entries} (not unpacked)"),
             (self.too_large, "refused {n} {entries} that would unpack too large (a possible zip bomb)"),
-            (self.unreadable, "skipped {n} unreadable {entries}"),
+            (self.unreadable, "skipped {n} {entries} that could not be unpacked"),
         )
         return [
             f"{label}: {text.format(n=len(found), entries=_entries(len(found)))}: {_names(found)}"
@@ -163,13 +163,15 @@ def _unpack_entry(
         budget.used += _write(zf, info, destination, cap)
     except _PastCap:
         skipped.too_large.append((name, f"unpacks past its declared {_mb(info.file_size)}"))
-    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error, ValueError) as exc:
         said = re.sub(r" for file .*$", "", str(exc))[:80]  # zipfile repeats the name
         skipped.unreadable.append((name, f"damaged: {said or type(exc).__name__}"))
     except NotImplementedError:
         skipped.unreadable.append((name, "packed with a compression method Python cannot read"))
     except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required ..."
         skipped.unreadable.append((name, "encrypted" if "encrypt" in str(exc) else str(exc)[:80]))
+    except FileExistsError:
+        skipped.unreadable.append((name, "its name comes twice in the zip; the first was kept"))
     except OSError as exc:
         skipped.unreadable.append((name, f"cannot be written: {exc.strerror or exc}"))
 
@@ -243,6 +245,8 @@ def _refuse_absurd_count(archive: Path, limits: ZipLimits) -> None:
     if at < 0 or len(tail) < at + 22:
         return  # zipfile says what is wrong with it
     entries, directory_bytes = struct.unpack_from("<H", tail, at + 10)[0], struct.unpack_from("<I", tail, at + 12)[0]
+    if entries == 0xFFFF or directory_bytes == 0xFFFFFFFF:
+        return  # zip64: the real figures are elsewhere; the count is checked once zipfile has read them
     if entries > limits.max_entries:
         raise ArchiveRefused(_too_many(entries, limits))
     # each directory record is at least 46 bytes plus its name; 1 KiB a record is generous

@@ -194,8 +194,23 @@ def test_a_lying_declared_size_stops_the_entry_at_that_size(tmp_path, scratch):
         folder = found[0].path.parent
         assert not (folder / "data.csv").exists()  # never written past 1000 bytes, then dropped
     assert len(warnings) == 1
-    assert warnings[0].startswith("download.zip: skipped 1 unreadable entry")
+    assert warnings[0].startswith("download.zip: skipped 1 entry that could not be unpacked")
     assert f"'{AYU}/data.csv' (damaged" in warnings[0]
+
+
+def test_a_name_that_comes_twice_keeps_its_first_file(tmp_path, scratch):
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"{AYU}/tugas.ipynb", notebook_bytes("print('first')"))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr(f"{AYU}/tugas.ipynb", notebook_bytes("print('second')"))
+    warnings: list[str] = []
+    with open_submissions(archive, warnings.append) as found:
+        assert len(found) == 1 and "first" in found[0].path.read_text()
+    assert warnings == [
+        f"download.zip: skipped 1 entry that could not be unpacked: '{AYU}/tugas.ipynb' "
+        "(its name comes twice in the zip; the first was kept)"
+    ]
 
 
 def test_a_declared_size_past_the_budget_is_refused_before_writing(tmp_path, scratch):
@@ -214,6 +229,20 @@ def test_a_zip_with_an_absurd_entry_count_is_refused_whole(tmp_path, scratch):
     archive = make_zip(tmp_path / "many.zip", {f"{AYU}/f{i}.txt": b"" for i in range(60)})
     with (
         pytest.raises(SubmissionError, match=r"many\.zip: the zip holds 60 entries, over the limit of 50"),
+        open_submissions(archive, limits=ZipLimits(max_entries=50)),
+    ):
+        pass
+    assert leftovers(scratch) == []
+
+
+def test_an_entry_count_that_lies_is_caught_once_read(tmp_path, scratch):
+    archive = make_zip(tmp_path / "many.zip", {f"{AYU}/f{i}.txt": b"" for i in range(60)})
+    raw = bytearray(archive.read_bytes())
+    end = raw.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", raw, end + 8, 1, 1)  # the end record claims one entry
+    archive.write_bytes(bytes(raw))
+    with (
+        pytest.raises(SubmissionError, match=r"holds 60 entries, over the limit of 50"),
         open_submissions(archive, limits=ZipLimits(max_entries=50)),
     ):
         pass
@@ -305,3 +334,19 @@ def test_a_zip_without_notebooks_is_an_error_and_leaves_nothing(tmp_path, scratc
     with pytest.raises(SubmissionError, match=r"no \.ipynb notebooks"), open_submissions(archive):
         pass
     assert leftovers(scratch) == []
+
+
+def test_streaming_stops_at_the_cap_whatever_the_entry_says(tmp_path):
+    # the last guard, should zipfile ever hand out more than an entry declares: written bytes
+    # are counted as they stream and the file is dropped one byte past its cap
+    from grader.intake.archive import _PastCap, _write
+
+    archive = make_zip(tmp_path / "d.zip", {"data.csv": b"1,2,3\n" * 10_000})
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo("data.csv")
+        with pytest.raises(_PastCap):
+            _write(zf, info, tmp_path / "out" / "data.csv", cap=1000)
+        assert not (tmp_path / "out" / "data.csv").exists()
+        assert _write(zf, info, tmp_path / "out" / "data.csv", cap=info.file_size) == 60_000
+        with pytest.raises(FileExistsError):  # a name seen twice keeps its first file
+            _write(zf, info, tmp_path / "out" / "data.csv", cap=info.file_size)
