@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
@@ -98,10 +98,10 @@ def _unpacked(archive: Path, warn: Callable[[str], None], limits: ZipLimits) -> 
     scratch = Path(tempfile.mkdtemp(prefix="grader-intake-"))
     try:
         try:
-            unpack_download(archive, scratch, warn, limits)
+            lost = unpack_download(archive, scratch, warn, limits)
         except ArchiveRefused as refused:
             raise SubmissionError(f"{archive.name}: {refused}") from None
-        yield _found(archive, scratch)
+        yield _found(archive, scratch, lost)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -127,9 +127,19 @@ def collect_submissions(given: Path) -> list[Submission]:
     return _found(given, given)
 
 
-def _found(given: Path, root: Path) -> list[Submission]:
-    """The notebooks under ``root``, the folder ``given`` or where the zip ``given`` was unpacked."""
-    found = []
+def _found(given: Path, root: Path, lost: Sequence[tuple[Path, str]] = ()) -> list[Submission]:
+    """The notebooks under ``root``, the folder ``given`` or where the zip ``given`` was unpacked;
+    a notebook the zip held but that was not unpacked (``lost``) is listed too, as ungradable,
+    so its student is not missing from the results."""
+    found = [
+        Submission(
+            path=root / where,
+            display=str(given / where),
+            student=student_id(root / where, root),
+            problem=f"the notebook could not be unpacked from the zip ({why})",
+        )
+        for where, why in lost
+    ]
     for path in _notebooks(root):
         display = str(given / path.relative_to(root)) if root != given else str(path)
         found.append(
@@ -143,7 +153,7 @@ def _found(given: Path, root: Path) -> list[Submission]:
         )
     if not found:
         raise SubmissionError(f"{given}: no .ipynb notebooks found")
-    return found
+    return sorted(found, key=lambda s: s.path)
 
 
 GRADER_FILES = ("rubric.yaml", "rubric.yml")

@@ -55,6 +55,8 @@ class _Skipped:
     unsafe: list[tuple[str, str]] = field(default_factory=list)
     too_large: list[tuple[str, str]] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    lost_notebooks: list[tuple[Path, str]] = field(default_factory=list)
+    """Notebooks (where they would be, relative to the folder unpacked into) that were not."""
 
     def lines(self, label: str) -> list[str]:
         kinds = (
@@ -81,12 +83,18 @@ class _Budget:
         return self.limit - self.used
 
 
-def unpack_download(archive: Path, target: Path, warn: Callable[[str], None], limits: ZipLimits) -> None:
+def unpack_download(
+    archive: Path, target: Path, warn: Callable[[str], None], limits: ZipLimits
+) -> list[tuple[Path, str]]:
     """Unpack ``archive`` into the empty folder ``target``, then each student's own zip in it
-    one level; warn (one line per kind of problem) about what was left out.  Raises
-    :class:`ArchiveRefused` when the download itself is refused whole."""
+    one level; warn (one line per kind of problem) about what was left out.  Returns the
+    notebooks that were left out for their size or damage (where each would be, relative to
+    ``target``, and why), so their students are still listed.  Raises :class:`ArchiveRefused`
+    when the download itself is refused whole."""
     budget = _Budget(limits.max_total_bytes)
-    _report(archive.name, _unpack(archive, target, limits, budget), warn)
+    skipped = _unpack(archive, target, limits, budget)
+    _report(archive.name, skipped, warn)
+    lost = list(skipped.lost_notebooks)
     zips = [
         p
         for p in sorted(target.rglob("*"))
@@ -105,9 +113,13 @@ def unpack_download(archive: Path, target: Path, warn: Callable[[str], None], li
         label = f"{archive.name}/{inner.relative_to(target).as_posix()}"
         folder = _free_folder(inner.parent / inner.stem)
         try:
-            _report(label, _unpack(inner, folder, limits, budget), warn)
+            skipped = _unpack(inner, folder, limits, budget)
         except ArchiveRefused as refused:
             warn(f"{label}: {refused}; that zip was not unpacked")
+            continue
+        _report(label, skipped, warn)
+        lost += [(folder.relative_to(target) / where, why) for where, why in skipped.lost_notebooks]
+    return lost
 
 
 def _report(label: str, skipped: _Skipped, warn: Callable[[str], None]) -> None:
@@ -155,25 +167,49 @@ def _unpack_entry(
     why = _too_large(info, limits, budget)
     if why:
         skipped.too_large.append((name, why))
-        return
-    cap = min(info.file_size, budget.left)  # declared sizes can lie: never write past them
+    else:
+        try:
+            budget.used += _write(zf, info, destination, _cap(info, limits, budget))
+            return
+        except FileExistsError:
+            skipped.unreadable.append((name, "its name comes twice in the zip; the first was kept"))
+            return
+        except _PastCap:
+            why = f"unpacks past its declared {_mb(info.file_size)}"
+            skipped.too_large.append((name, why))
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            zlib.error,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+        ) as exc:
+            why = _unreadable(exc)
+            skipped.unreadable.append((name, why))
+    if destination.suffix.lower() == ".ipynb":
+        skipped.lost_notebooks.append((destination.relative_to(target), why))
+
+
+def _cap(info: zipfile.ZipInfo, limits: ZipLimits, budget: _Budget) -> int:
+    """The most bytes an entry may unpack to: declared sizes can lie, so never past them."""
+    cap = min(info.file_size, budget.left)
     if info.file_size > limits.ratio_free_bytes:
         cap = min(cap, max(limits.ratio_free_bytes, info.compress_size * limits.max_ratio))
-    try:
-        budget.used += _write(zf, info, destination, cap)
-    except _PastCap:
-        skipped.too_large.append((name, f"unpacks past its declared {_mb(info.file_size)}"))
-    except (zipfile.BadZipFile, EOFError, zlib.error, ValueError) as exc:
-        said = re.sub(r" for file .*$", "", str(exc))[:80]  # zipfile repeats the name
-        skipped.unreadable.append((name, f"damaged: {said or type(exc).__name__}"))
-    except NotImplementedError:
-        skipped.unreadable.append((name, "packed with a compression method Python cannot read"))
-    except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required ..."
-        skipped.unreadable.append((name, "encrypted" if "encrypt" in str(exc) else str(exc)[:80]))
-    except FileExistsError:
-        skipped.unreadable.append((name, "its name comes twice in the zip; the first was kept"))
-    except OSError as exc:
-        skipped.unreadable.append((name, f"cannot be written: {exc.strerror or exc}"))
+    return cap
+
+
+def _unreadable(exc: BaseException) -> str:
+    """Why zipfile (or the disk) could not give an entry's bytes, in a few words."""
+    if isinstance(exc, NotImplementedError):
+        return "packed with a compression method Python cannot read"
+    if isinstance(exc, RuntimeError) and "encrypt" in str(exc):  # "File ... is encrypted, password required"
+        return "encrypted"
+    if isinstance(exc, OSError):
+        return f"cannot be written: {exc.strerror or exc}"
+    said = re.sub(r" for file .*$", "", str(exc))[:80]  # zipfile repeats the name
+    return f"damaged: {said or type(exc).__name__}"
 
 
 def _unsafe(info: zipfile.ZipInfo) -> str | None:

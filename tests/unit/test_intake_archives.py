@@ -150,6 +150,26 @@ def test_a_ratio_bomb_entry_is_refused_and_named(tmp_path, scratch):
     assert f"'{AYU}/weights.bin' (unpacks to" in warnings[0] and "its packed size, limit 100x" in warnings[0]
 
 
+def test_a_notebook_left_out_still_lists_its_student_as_ungradable(tmp_path, scratch):
+    # Ayu's notebook is a ratio bomb; Budi's own zip holds a good notebook and a damaged one
+    inner = tmp_path / "inner.zip"
+    inner.write_bytes(zip_bytes({"hw.ipynb": notebook_bytes(), "lie.ipynb": notebook_bytes("1 + 1")}))
+    patch_declared_size(inner, "lie.ipynb", 10)
+    bomb = b"\0" * (20 * 2**20)
+    archive = make_zip(tmp_path / "download.zip", {f"{AYU}/tugas.ipynb": bomb, f"{BUDI}/tugas.zip": inner.read_bytes()})
+    with open_submissions(archive) as found:
+        shown = {Path(s.display).relative_to(archive).as_posix(): s for s in found}
+        assert sorted(shown) == [f"{AYU}/tugas.ipynb", f"{BUDI}/tugas/hw.ipynb", f"{BUDI}/tugas/lie.ipynb"]
+        ayu, lie = shown[f"{AYU}/tugas.ipynb"], shown[f"{BUDI}/tugas/lie.ipynb"]
+        assert ayu.student == "123456" and not ayu.path.exists()
+        assert ayu.problem.startswith("the notebook could not be unpacked from the zip (unpacks to ")
+        assert (
+            lie.student == "222"
+            and lie.problem == "the notebook could not be unpacked from the zip (damaged: Bad CRC-32)"
+        )
+        assert shown[f"{BUDI}/tugas/hw.ipynb"].problem is None
+
+
 def test_small_entries_may_compress_well(tmp_path, scratch):
     # a notebook of repeated output lines compresses far past 100:1 and is no bomb
     archive = make_zip(tmp_path / "d.zip", {f"{AYU}/tugas.ipynb": notebook_bytes("print('x')\n" * 20000)})
