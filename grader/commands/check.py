@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import SubmissionError
 from ..export.results_file import result_to_json
 from ..fileio import write_json_atomic, write_text_atomic
-from ..intake import collect_submissions
+from ..intake import open_submissions
 from ..pipeline import (
     GradeSettings,
     cache_from,
@@ -42,20 +42,21 @@ def main(
     loaded = rubric_from(rubric)
     if not Path(notebook).is_file():
         raise SubmissionError(f"{notebook}: no such notebook")
-    submission = collect_submissions(Path(notebook))[0]
-    if submission.problem:
-        raise SubmissionError(f"{notebook}: {submission.problem}")
-    sandboxed, warning = sandbox_choice(required=require_sandbox, allowed=True)
-    if warning:
-        print(f"grader: {warning}", file=sys.stderr)
-    settings = GradeSettings(
-        loaded,
-        data_dir=data_dir_from(data_dir),
-        sandboxed=sandboxed,
-        cache=cache_from(cache_dir, no_cache),
-        environment=environment_for(loaded, env, show_progress, warn),
-    )
-    graded = grade_submission(submission, settings)
+    with open_submissions(Path(notebook), warn) as found:  # a zip: its first notebook, unpacked meanwhile
+        submission = found[0]
+        if submission.problem:
+            raise SubmissionError(f"{notebook}: {submission.problem}")
+        sandboxed, warning = sandbox_choice(required=require_sandbox, allowed=True)
+        if warning:
+            print(f"grader: {warning}", file=sys.stderr)
+        settings = GradeSettings(
+            loaded,
+            data_dir=data_dir_from(data_dir),
+            sandboxed=sandboxed,
+            cache=cache_from(cache_dir, no_cache),
+            environment=environment_for(loaded, env, show_progress, warn),
+        )
+        graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)
     if json_out:
         write_json_atomic(Path(json_out), result_to_json(graded.result, lang), indent=1)

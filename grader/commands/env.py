@@ -13,7 +13,8 @@ def show_progress(line: str) -> None:
 
 
 def warn(line: str) -> None:
-    """A warning about environments, on stderr."""
+    """A warning for the instructor (an environment that could not be built, entries of a zip
+    that were not unpacked), one line on stderr."""
     print(f"warning: {line}", file=sys.stderr, flush=True)
 
 

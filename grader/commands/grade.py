@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..models.rubric import Rubric
 from ..pipeline import (
     Graded,
     GradeSettings,
@@ -14,7 +15,7 @@ from ..pipeline import (
     data_dir_from,
     environment_for,
     grade_jobs,
-    plan_jobs,
+    open_jobs,
     sandbox_choice,
     write_class_outputs,
     write_submission_outputs,
@@ -50,14 +51,21 @@ def main(
     cache = cache_from(cache_dir, no_cache)
     data = data_dir_from(data_dir)
     work_root = out_dir / ".work" if cache is None else None
-    jobs = plan_jobs(
-        Path(submissions),
-        rubric,
-        lambda r: GradeSettings(
-            r, data, sandboxed, cache, work_root=work_root, environment=environment_for(r, env, show_progress, warn)
-        ),
-    )
 
+    def settings_for(r: Rubric) -> GradeSettings:  # once per rubric
+        environment = environment_for(r, env, show_progress, warn)
+        return GradeSettings(r, data, sandboxed, cache, work_root=work_root, environment=environment)
+
+    # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
+    with open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
+        results = _grade_and_write(jobs, workers, out_dir, lang)
+    note = gap_note([g.result for g in results], lang)
+    if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
+        print(f"grader: {note}", file=sys.stderr)
+    return 0 if all(g.result.all_required_passed for g in results) else 1
+
+
+def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str) -> list[Graded]:
     def graded(index: int, job: Job, done: Graded) -> None:
         write_submission_outputs(done, out_dir, job.stem, lang)
         r = done.result
@@ -69,7 +77,4 @@ def main(
 
     results = grade_jobs(jobs, workers, graded)
     write_class_outputs([(g.result, job.stem) for g, job in zip(results, jobs, strict=True)], out_dir, lang)
-    note = gap_note([g.result for g in results], lang)
-    if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
-        print(f"grader: {note}", file=sys.stderr)
-    return 0 if all(g.result.all_required_passed for g in results) else 1
+    return results

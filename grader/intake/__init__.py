@@ -1,7 +1,9 @@
 """Intake stage: find the notebooks in what was handed in and say whose they are.
 
 Accepts a single .ipynb, a folder (of notebooks, or of one folder per student), or an LMS
-download zip.  Student ids come from LMS file-name conventions:
+download zip, unpacked safely (:mod:`.archive`) for as long as :func:`open_submissions` is
+open, with each student's own zip in it unpacked one level.  Student ids come from LMS
+file-name conventions:
 
 * Moodle:  ``Ayu Lestari_123456_assignsubmission_file_/tugas.ipynb``  -> ``123456``
 * Canvas:  ``lestariayu_98765_4321_tugas.ipynb`` (late: ``lestariayu_LATE_98765_...``) -> ``98765``
@@ -14,22 +16,24 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import nbformat
 
 from ..errors import SubmissionError
 from ..models.submission import Submission
+from .archive import ArchiveRefused, ZipLimits, unpack_download
 
-MAX_ZIP_BYTES = 1024 * 1024 * 1024
+DEFAULT_LIMITS = ZipLimits()
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_?$")
 _CANVAS = re.compile(r"^(?P<login>[a-z0-9]+)_(?:LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$", re.IGNORECASE)
 _GRADESCOPE = re.compile(r"^submission_(?P<id>\d+)$")
 SKIP_DIRS = {".ipynb_checkpoints", "__MACOSX", "__pycache__", ".git"}
 
-__all__ = ["collect_submissions", "read_notebook_problem", "student_id"]
+__all__ = ["ZipLimits", "collect_submissions", "open_submissions", "read_notebook_problem", "student_id"]
 
 
 def student_id(path: Path, root: Path) -> str | None:
@@ -75,31 +79,41 @@ def _notebooks(folder: Path) -> list[Path]:
     return found
 
 
-def _extract(archive: Path) -> Path:
-    target = Path(tempfile.mkdtemp(prefix="grader-intake-"))
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-            if total > MAX_ZIP_BYTES:
-                raise SubmissionError(f"{archive.name}: the zip unpacks to {total // 2**20} MB, over the limit")
-            for info in zf.infolist():
-                name = Path(info.filename)
-                if name.is_absolute() or ".." in name.parts:
-                    raise SubmissionError(f"{archive.name}: unsafe path inside the zip: {info.filename}")
-            zf.extractall(target)
-    except zipfile.BadZipFile:
-        shutil.rmtree(target, ignore_errors=True)
-        raise SubmissionError(f"{archive.name}: not a valid zip file") from None
-    return target
-
-
-def collect_submissions(given: Path) -> list[Submission]:
-    """Every notebook in ``given`` (file, folder or zip) as a Submission."""
+def open_submissions(
+    given: Path, warn: Callable[[str], None] = lambda line: None, *, limits: ZipLimits = DEFAULT_LIMITS
+) -> AbstractContextManager[list[Submission]]:
+    """Every notebook in ``given`` (file, folder or LMS download zip) as a Submission, for the
+    length of a ``with`` block: a zip is unpacked into a temporary folder that is removed when
+    the block ends, however it ends (grading done, an error, Ctrl-C).  What a zip held that was
+    not unpacked (unsafe or oversized entries) is said through ``warn``, one line each kind."""
     if not given.exists():
         raise SubmissionError(f"{given}: no such file or folder")
     if given.is_file() and given.suffix.lower() == ".zip":
-        root = _extract(given)
-    elif given.is_file():
+        return _unpacked(given, warn, limits)
+    return nullcontext(collect_submissions(given))
+
+
+@contextmanager
+def _unpacked(archive: Path, warn: Callable[[str], None], limits: ZipLimits) -> Iterator[list[Submission]]:
+    scratch = Path(tempfile.mkdtemp(prefix="grader-intake-"))
+    try:
+        try:
+            lost = unpack_download(archive, scratch, warn, limits)
+        except ArchiveRefused as refused:
+            raise SubmissionError(f"{archive.name}: {refused}") from None
+        yield _found(archive, scratch, lost)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def collect_submissions(given: Path) -> list[Submission]:
+    """Every notebook in ``given`` (a file or a folder) as a Submission; a zip is opened with
+    :func:`open_submissions`, which removes its unpacked copy when done."""
+    if not given.exists():
+        raise SubmissionError(f"{given}: no such file or folder")
+    if given.is_file() and given.suffix.lower() == ".zip":
+        raise ValueError(f"{given}: a zip is opened with open_submissions(), which removes what it unpacks")
+    if given.is_file():
         problem = read_notebook_problem(given) if given.suffix.lower() == ".ipynb" else "not a .ipynb notebook"
         return [
             Submission(
@@ -110,9 +124,22 @@ def collect_submissions(given: Path) -> list[Submission]:
                 problem=problem,
             )
         ]
-    else:
-        root = given
-    found = []
+    return _found(given, given)
+
+
+def _found(given: Path, root: Path, lost: Sequence[tuple[Path, str]] = ()) -> list[Submission]:
+    """The notebooks under ``root``, the folder ``given`` or where the zip ``given`` was unpacked;
+    a notebook the zip held but that was not unpacked (``lost``) is listed too, as ungradable,
+    so its student is not missing from the results."""
+    found = [
+        Submission(
+            path=root / where,
+            display=str(given / where),
+            student=student_id(root / where, root),
+            problem=f"the notebook could not be unpacked from the zip ({why})",
+        )
+        for where, why in lost
+    ]
     for path in _notebooks(root):
         display = str(given / path.relative_to(root)) if root != given else str(path)
         found.append(
@@ -126,7 +153,7 @@ def collect_submissions(given: Path) -> list[Submission]:
         )
     if not found:
         raise SubmissionError(f"{given}: no .ipynb notebooks found")
-    return found
+    return sorted(found, key=lambda s: s.path)
 
 
 GRADER_FILES = ("rubric.yaml", "rubric.yml")

@@ -1,6 +1,7 @@
 """The one place that composes the stages: plan → grade (one or many) → write outputs.
 
-``plan``     submissions × rubric × settings (:mod:`.plan`, :mod:`.settings`)
+``plan``     submissions × rubric × settings, for as long as a zip's unpacked copy lives
+             (``open_jobs``; :mod:`.plan`, :mod:`.settings`)
 ``grade``    intake → execute → evidence → checks → score, one submission or many in
              parallel, with a callback as each finishes (:mod:`.grade`)
 ``outputs``  JSON and HTML per submission the moment it is graded, ``results.jsonl`` and the
@@ -22,7 +23,7 @@ from .grade import (
     run_submission,
 )
 from .outputs import CLASS_PAGE, render_again, write_class_outputs, write_submission_outputs
-from .plan import Job, plan_jobs, report_name, rubric_for
+from .plan import Job, open_jobs, plan_jobs, report_name, rubric_for
 from .settings import (
     GradeSettings,
     cache_from,
@@ -47,6 +48,7 @@ __all__ = [
     "grade_jobs",
     "grade_submission",
     "invalid_result",
+    "open_jobs",
     "plan_jobs",
     "render_again",
     "report_name",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..intake import collect_submissions
+from ..intake import open_submissions
 from ..models.rubric import Rubric
 from ..models.submission import Submission
 from ..rubric.locate import rubric_names
@@ -29,7 +30,12 @@ def report_name(submission: Submission, root: Path) -> str:
     """A file-name-safe, unique stem for a submission's reports."""
     path = submission.path
     try:
-        relative = path.relative_to(root) if root.is_dir() else Path(path.name)
+        if root.is_dir():
+            relative = path.relative_to(root)
+        elif root.suffix.lower() == ".zip":  # shown as download.zip/<student folder>/tugas.ipynb
+            relative = Path(submission.display).relative_to(root)
+        else:
+            relative = Path(path.name)
     except ValueError:
         relative = Path(submission.display)
     stem = "__".join(relative.with_suffix("").parts)
@@ -77,12 +83,32 @@ def rubric_for(submission: Submission, root: Path, explicit: str | None) -> str:
     )
 
 
-def plan_jobs(source: Path, rubric: str | None, settings_for: Callable[[Rubric], GradeSettings]) -> list[Job]:
-    """Every submission found in ``source`` (file, folder or zip) with its rubric's settings;
-    each rubric is loaded and validated once."""
+@contextmanager
+def open_jobs(
+    source: Path,
+    rubric: str | None,
+    settings_for: Callable[[Rubric], GradeSettings],
+    warn: Callable[[str], None] = lambda line: None,
+) -> Iterator[list[Job]]:
+    """The jobs of every submission in ``source`` (file, folder or zip), for the length of a
+    ``with`` block: grade them inside it.  A zip's unpacked copy is removed when the block
+    ends, however it ends (graded, an error, Ctrl-C); what a zip held that was not unpacked is
+    said through ``warn``, one line each."""
+    with open_submissions(source, warn) as submissions:
+        yield plan_jobs(submissions, source, rubric, settings_for)
+
+
+def plan_jobs(
+    submissions: Sequence[Submission],
+    source: Path,
+    rubric: str | None,
+    settings_for: Callable[[Rubric], GradeSettings],
+) -> list[Job]:
+    """Each submission found in ``source`` with its rubric's settings; each rubric is loaded and
+    validated once."""
     settings: dict[str, GradeSettings] = {}
     jobs = []
-    for submission in collect_submissions(source):
+    for submission in submissions:
         name = rubric_for(submission, source, rubric)
         if name not in settings:
             settings[name] = settings_for(rubric_from(name))

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from grader.errors import SubmissionError
-from grader.intake import collect_submissions, student_id
+from grader.intake import collect_submissions, open_submissions, student_id
 
 
 def notebook(path, source="print(1)"):
@@ -42,10 +42,12 @@ def test_moodle_zip(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         for path in src.rglob("*"):
             zf.write(path, path.relative_to(src))
-    found = collect_submissions(archive)
-    assert sorted(s.student for s in found) == ["123456", "222"]
-    budi = next(s for s in found if s.student == "222")
-    assert [p.name for p in budi.siblings] == ["hcvdat0.csv"]
+    with open_submissions(archive) as found:
+        assert sorted(s.student for s in found) == ["123456", "222"]
+        budi = next(s for s in found if s.student == "222")
+        assert [p.name for p in budi.siblings] == ["hcvdat0.csv"]
+    with pytest.raises(ValueError, match="open_submissions"):
+        collect_submissions(archive)  # its unpacked copy would outlive the caller
 
 
 def test_broken_notebook_is_found_but_marked(tmp_path):
@@ -64,9 +66,20 @@ def test_checkpoints_are_ignored_and_empty_input_is_an_error(tmp_path):
         collect_submissions(tmp_path / "missing")
 
 
-def test_zip_with_unsafe_paths_is_refused(tmp_path):
+def test_zip_with_only_unsafe_paths_has_nothing_to_grade(tmp_path):
     archive = tmp_path / "evil.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("../../etc/x.ipynb", "{}")
-    with pytest.raises(SubmissionError, match="unsafe path"):
-        collect_submissions(archive)
+    warnings: list[str] = []
+    with pytest.raises(SubmissionError, match=r"no \.ipynb notebooks"), open_submissions(archive, warnings.append):
+        pass
+    assert warnings == [
+        "evil.zip: skipped 1 unsafe entry (not unpacked): '../../etc/x.ipynb' (leads outside the folder with '..')"
+    ]
+
+
+def test_not_a_zip_is_refused_in_one_line(tmp_path):
+    archive = tmp_path / "download.zip"
+    archive.write_text("this is no zip")
+    with pytest.raises(SubmissionError, match=r"^download\.zip: not a valid zip file$"), open_submissions(archive):
+        pass
