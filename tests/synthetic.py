@@ -379,7 +379,9 @@ def tuning_notebook(
     per_cell = max(1, len(lines) // (len(results) + 1))
     texts: dict[int, list[str]] = {}
     for i, text in enumerate(lines):
-        cell = results[min(i // per_cell, len(results) - 1)][1] if results and i // per_cell < len(results) else test_cell
+        cell = (
+            results[min(i // per_cell, len(results) - 1)][1] if results and i // per_cell < len(results) else test_cell
+        )
         texts.setdefault(cell, []).append(text)
     outputs = tuple(
         CellOutput(index=o.index, text="\n".join(texts.get(o.index, [])) + o.text, images=o.images, source=o.source)
