@@ -38,6 +38,7 @@ from grader.models.evidence import (
     Evidence,
     FigureRecord,
     FitRecord,
+    GridRecord,
     LayerRecord,
     LineRecord,
     Measurement,
@@ -236,6 +237,7 @@ def tuning_notebook(
     models: dict[str, ModelRecord] = {}
     results: list[tuple[str, int, FitRecord, np.ndarray, float]] = []
     printed: list[tuple[str, float]] = []
+    confusion_text: dict[int, str] = {}
     for i in range(n_models):
         units, activation, lr = grid[i % len(grid)]
         units += 8 * (i // len(grid))  # past the grid: wider layers, still distinct configurations
@@ -323,6 +325,16 @@ def tuning_notebook(
                 seq=b.next_seq(), cell=cell, func="accuracy_score", y_true=y_val, y_pred=out, value=accuracy, mid=mid
             ),
         )
+        # each configuration's confusion matrix on the validation rows, printed and drawn
+        matrix = _confusion(y_val.labels, guess)  # type: ignore[arg-type]
+        b.add(
+            "metric_calls",
+            MetricCallRecord(
+                seq=b.next_seq(), cell=cell, func="confusion_matrix", y_true=y_val, y_pred=out, value=matrix, mid=mid
+            ),
+        )
+        b.add("figures", _heatmap(b.next_seq(), cell, matrix))
+        confusion_text[cell] = str(np.array(matrix))
         results.append((mid, cell, fit, guess, accuracy))
         printed += [(f"validation {units} {activation}", accuracy), ("train", history["loss"][-1])]
         if "accuracy" in fit.history:
@@ -348,10 +360,7 @@ def tuning_notebook(
         b.add("figures", FigureRecord(seq=seq, cell=plot_cell, reason="show", suptitle="", legend=(), axes=(axes,)))
     test_guess = _predicted(rng, y_test.labels, 0.08)  # type: ignore[arg-type]
     test_accuracy = _accuracy(y_test.labels, test_guess)  # type: ignore[arg-type]
-    confusion = tuple(
-        tuple(int(np.sum((y_test.labels == t) & (test_guess == p))) for p in range(len(CLASS_COUNTS)))
-        for t in range(len(CLASS_COUNTS))
-    )
+    confusion = tuple(tuple(row) for row in _confusion(y_test.labels, test_guess))  # type: ignore[arg-type]
     test_cell = b.cell("y_pred = best.predict(Xs_test)\nprint(confusion_matrix(y_test, y_pred))")
     test_out = b.rows(rng.integers(0, 2**63, len(test_guess)), labels=test_guess)
     b.add("predictions", _predict(b, best_mid, test_cell, xs_test, test_out, "sklearn" if sklearn else "keras"))
@@ -384,7 +393,12 @@ def tuning_notebook(
         )
         texts.setdefault(cell, []).append(text)
     outputs = tuple(
-        CellOutput(index=o.index, text="\n".join(texts.get(o.index, [])) + o.text, images=o.images, source=o.source)
+        CellOutput(
+            index=o.index,
+            text="\n".join([*texts.get(o.index, []), confusion_text.get(o.index, "")]) + o.text,
+            images=o.images + (o.index in confusion_text),
+            source=o.source,
+        )
         for o in b.outputs
     )
     evidence = Evidence(
@@ -423,6 +437,27 @@ def tuning_notebook(
         ),
     )
     return evidence
+
+
+def _confusion(truth: np.ndarray, guess: np.ndarray) -> list[list[int]]:
+    classes = range(len(CLASS_COUNTS))
+    return [[int(np.sum((truth == t) & (guess == p))) for p in classes] for t in classes]
+
+
+def _heatmap(seq: int, cell: int, matrix: list[list[int]]) -> FigureRecord:
+    """``ConfusionMatrixDisplay(matrix).plot()``: one image of the counts."""
+    grid = GridRecord(shape=(len(matrix), len(matrix)), values=tuple(tuple(float(v) for v in row) for row in matrix))
+    ax = AxesRecord(
+        title="",
+        xlabel="Predicted label",
+        ylabel="True label",
+        legend=(),
+        lines=(),
+        images=(grid,),
+        meshes=(),
+        texts=(),
+    )
+    return FigureRecord(seq=seq, cell=cell, reason="show", suptitle="", legend=(), axes=(ax,))
 
 
 def _model(b: _Builder, mid: str, cell: int, sklearn: bool, units: int, activation: str, lr: float) -> ModelRecord:

@@ -27,12 +27,14 @@ from grader.checks.integrity import faked_curves, legitimate_values, unsupported
 from grader.checks.printed import Supporting, supports
 from grader.checks.rows import RowsIndex, assessed_rows, same_rows
 from grader.models.evidence import (
+    AxesRecord,
     ClaimRecord,
     DataRoles,
     EvaluateRecord,
     Evidence,
     FigureRecord,
     FitRecord,
+    GridRecord,
     MetricCallRecord,
     PredictRecord,
     Rows,
@@ -41,10 +43,19 @@ from grader.models.evidence import (
 
 from .helpers import axes, figure, line
 from .legacy import configurations as old_configurations
+from .legacy import confusion_matrix as old_confusion_matrix
 from .legacy import integrity as old_integrity
 from .legacy import leakage as old_leakage
 from .legacy import loss_plot as old_loss_plot
 from .legacy import tuning as old_tuning
+
+
+def heatmap(values: list[list[float]], cell: int) -> FigureRecord:
+    """``sns.heatmap(matrix)``: one image of these values."""
+    grid = GridRecord(shape=(len(values), len(values[0])), values=tuple(tuple(row) for row in values))
+    ax = AxesRecord(title="", xlabel="", ylabel="", legend=(), lines=(), images=(grid,), meshes=(), texts=())
+    return FigureRecord(seq=70, cell=cell, reason="show", suptitle="", legend=(), axes=(ax,))
+
 
 NAMES = np.array(["0=Blood Donor", "0s=suspect Blood Donor", "1=Hepatitis", "2=Fibrosis", "3=Cirrhosis"])
 
@@ -157,13 +168,49 @@ def _edges(ev: Evidence) -> Evidence:
             if 0.0 <= value <= 1.0:
                 qualifier = "test" if "test" in text else "validation" if "validation" in text else "unknown"
                 claims.append(ClaimRecord(cell=1, metric="accuracy", value=value, qualifier=qualifier, text=text))
+    # confusion matrices: drawn a hair off whole numbers, drawn normalised, drawn as infinities,
+    # printed only, on the training rows, and never shown
+    counts = [[3, 1], [0, 4]]
+    matrices = (
+        ([[3 + 1e-10, 1 - 1e-10], [0.0, 4.0]], [[3, 1], [0, 4]]),
+        ([[0.75, 0.25], [0.0, 1.0]], [[6, 2], [0, 8]]),
+        ([[math.inf, 1.0], [0.0, 4.0]], [[5, 1], [0, 4]]),
+        ([[3e-9 + 5, 1.0], [0.0, 4.0]], [[5, 1], [1, 4]]),
+        ([[2.0**53, 1.0], [0.0, 4.0]], [[2**53, 1], [0, 4]]),
+    )
+    drawn = [heatmap(m, cell=ev.cells[0].index) for m, _ in matrices]
+    calls += [
+        MetricCallRecord(
+            seq=950 + k,
+            cell=ev.cells[k % 2].index,
+            func="confusion_matrix",
+            y_true=None,
+            y_pred=None,
+            value=c,
+            display=False,
+        )
+        for k, (_, c) in enumerate(matrices)
+    ]
+    calls.append(
+        MetricCallRecord(
+            seq=960,
+            cell=ev.cells[-1].index,
+            func="confusion_matrix",
+            y_true=None,
+            y_pred=None,
+            value=[[1, 2], [3, int(train.n) - 6]] if train is not None else counts,
+            display=False,
+        )
+    )
+    outputs = tuple(replace(o, text=o.text + "\n[[5 1]\n [0 4]]") if k == 0 else o for k, o in enumerate(ev.outputs))
     return replace(
         ev,
+        outputs=outputs,
         metric_calls=(*ev.metric_calls, *calls),
         predictions=(*ev.predictions, *predictions),
         evaluations=(*ev.evaluations, *evaluations),
         fits=(*fits, nan_run, hole, twin, on_test),
-        figures=(plot, *ev.figures),
+        figures=(plot, *ev.figures, *drawn),
         claims=(*ev.claims, *claims),
     )
 
@@ -191,6 +238,7 @@ PARAMS: dict[str, list[dict[str, Any]]] = {
     "integrity": [{}, {"claims": False}, {"history": False}],
     "tuning": [{}, {"min_configs": 3}, {"min_configs": 6}],
     "leakage": [{}, {"no_model_choice_on_test": True}],
+    "confusion_matrix": [{}, {"on": "any"}],
     "loss_plot": [
         {},
         {"min_runs": 2},
@@ -204,6 +252,7 @@ LEGACY = {
     "tuning": (old_tuning.check_tuning, old_tuning.TuningParams),
     "leakage": (old_leakage.check_leakage, old_leakage.LeakageParams),
     "loss_plot": (old_loss_plot.check_loss_plot, old_loss_plot.LossPlotParams),
+    "confusion_matrix": (old_confusion_matrix.check_confusion_matrix, old_confusion_matrix.ConfusionParams),
 }
 
 
