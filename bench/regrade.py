@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,11 @@ sys.path.insert(0, str(REPO / "tests"))  # the synthetic evidence lives with the
 
 from synthetic import STYLES, tuning_notebook  # noqa: E402
 
-from grader.models.evidence import Evidence  # noqa: E402
+from grader.evidence.claims import parse_claims  # noqa: E402
+from grader.evidence.environment import find_environment_gaps  # noqa: E402
+from grader.evidence.loops import with_epoch_losses  # noqa: E402
+from grader.evidence.roles import analyse_roles  # noqa: E402
+from grader.models.evidence import DataRoles, Evidence  # noqa: E402
 from grader.models.rubric import Rubric  # noqa: E402
 from grader.pipeline import check_all, rubric_from  # noqa: E402
 from grader.scoring import score_items, total  # noqa: E402
@@ -94,8 +99,22 @@ def synthetic_table(rubric: Rubric, style: str, models: list[int], lines: list[i
         k = n / base_n
         print(f"  N={n:>3} M={m:>4}: x{med[(n, m)] / base[(n, m)]:5.1f}   (linear x{k:.0f}, quadratic x{k * k:.0f})")
     largest = med[(models[-1], lines[-1])]
-    print(f"largest (N={models[-1]}, M={lines[-1]}): {largest:.3f} s per submission")
+    print(f"largest (N={models[-1]}, M={lines[-1]}): {largest:.3f} s per submission (scoring)")
+    print("the evidence stage's own analyses on the same records (no files: loops, roles, claims, gaps):")
+    for n, m in diagonal:
+        bare = replace(evidence[(n, m)], roles=DataRoles(final_mid=None), claims=())
+        analysed = statistics.median(seconds(lambda bare=bare: analyse(bare)) for _ in range(repeat))
+        print(f"  N={n:>3} M={m:>4}: {1000 * analysed:8.1f} ms  (+ scoring {1000 * med[(n, m)]:.1f} ms)")
     return largest
+
+
+def analyse(evidence: Evidence) -> None:
+    """What ``build_evidence`` works out from the loaded records (all but reading files and
+    re-evaluating the saved model): partial_fit loops, data roles, claims, environment gaps."""
+    looped = with_epoch_losses(evidence)
+    analyse_roles(looped)
+    parse_claims(looped.outputs)
+    find_environment_gaps(looped.cells, looped.outputs)
 
 
 def run_folders(roots: list[Path]) -> list[Path]:

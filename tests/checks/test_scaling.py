@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,7 +19,11 @@ from synthetic import STYLES, tuning_notebook
 
 from grader.checks import integrity, loss_plot, printed, run_check
 from grader.checks.rows import RowsIndex
-from grader.models.evidence import Evidence
+from grader.evidence.claims import parse_claims
+from grader.evidence.environment import find_environment_gaps
+from grader.evidence.loops import with_epoch_losses
+from grader.evidence.roles import analyse_roles
+from grader.models.evidence import DataRoles, Evidence
 from grader.pipeline import check_all, rubric_from
 from grader.scoring import score_items
 from grader.scoring.notes import note_messages
@@ -71,6 +76,21 @@ def test_every_hcv_check_grows_linearly_with_models_and_printed_lines(style: str
 
     few, many = python_calls(lambda: score(small)), python_calls(lambda: score(large))
     assert many <= LINEAR * few, ("scoring", few, many)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_evidence_stage_analyses_grow_linearly(style: str) -> None:
+    """What ``build_evidence`` works out from the loaded records (loops, roles, claims, gaps)."""
+
+    def analyse(ev: Evidence) -> None:
+        looped = with_epoch_losses(replace(ev, roles=DataRoles(final_mid=None), claims=()))
+        analyse_roles(looped)
+        parse_claims(looped.outputs)
+        find_environment_gaps(looped.cells, looped.outputs)
+
+    small, large = _pair(style)
+    few, many = python_calls(lambda: analyse(small)), python_calls(lambda: analyse(large))
+    assert many <= LINEAR * few, (few, many)
 
 
 def test_the_count_sees_a_quadratic_check() -> None:
