@@ -102,7 +102,7 @@ class _Labels:
         self._keep: list[np.ndarray] = []  # holds every array whose id() keys an entry
 
     def key(self, labels: np.ndarray) -> tuple[tuple[int, ...], tuple[str, ...]]:
-        """The shape and the values as text: equal keys are ``_same_values``."""
+        """The shape and the values as text: equal keys, the same values."""
         found = self._texts.get(id(labels))
         if found is None:
             found = self._texts[id(labels)] = (labels.shape, tuple(labels.astype(str).ravel().tolist()))
@@ -110,9 +110,9 @@ class _Labels:
         return found
 
     def pattern(self, labels: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-        """The shape and each value's rank by first appearance: equal patterns (of two or more
-        distinct values) are ``_renamed`` (a one-to-one renaming of the classes); None when
-        ``_renamed`` is false for every partner (empty, or one distinct value)."""
+        """The shape and each value's rank by first appearance: two arrays with equal patterns
+        hold the same classes renamed one-to-one (indices printed as class names).  None for an
+        array nothing can be a renaming of: empty, or a single distinct value."""
         shape, texts = self.key(labels)
         first: dict[str, int] = {}
         ranks = tuple(first.setdefault(t, len(first)) for t in texts)
@@ -120,7 +120,8 @@ class _Labels:
 
 
 class _Predicted:
-    """``_predicted(labels, predicted)`` for many ``labels``: one look-up each."""
+    """Whether a label array is what some model predicted, as is or with its classes renamed
+    one-to-one: one look-up each, not a comparison with every prediction."""
 
     def __init__(self, labels: _Labels, predicted: list[np.ndarray]) -> None:
         self._labels = labels
@@ -165,7 +166,8 @@ def _accuracies(labels: _Labels, truths: list[Rows], outputs: list[Rows]) -> dic
 
 
 def legitimate_values(evidence: Evidence, test_only: bool = False) -> list[float]:
-    """Numbers the notebook (or the grader) really computed; with ``test_only`` only on test rows."""
+    """Numbers the notebook (or the grader) really computed, each once; with ``test_only`` only
+    on test rows."""
     everything, on_test = _legitimate(evidence)
     return on_test if test_only else everything
 

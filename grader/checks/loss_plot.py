@@ -108,10 +108,6 @@ class _Histories:
                     yield fit.seq, key
 
 
-def _matches(ax: AxesRecord, histories: _Histories) -> Iterator[tuple[int, str]]:
-    return histories.matches(ax)
-
-
 @register("loss_plot", LossPlotParams)
 def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
     """A figure shows training loss and validation loss curves (from any plotting route)."""
@@ -138,7 +134,7 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
     # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
     for figure, ax in ((f, a) for f in evidence.figures for a in f.axes):
         found: dict[int, set[str]] = {}
-        for seq, key in _matches(ax, indexed):
+        for seq, key in indexed.matches(ax):
             found.setdefault(seq, set()).add(key)
         complete = [
             seq
@@ -202,7 +198,7 @@ def _sklearn_figure(
     for figure in evidence.figures:
         found: dict[int, set[str]] = {}
         for ax in figure.axes:
-            for seq, key in _matches(ax, indexed):
+            for seq, key in indexed.matches(ax):
                 found.setdefault(seq, set()).add(key)
         complete = [seq for seq, keys in found.items() if "loss" in keys and SKLEARN_VALIDATION in keys]
         if complete and len(complete) >= params.min_runs:
