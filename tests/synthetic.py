@@ -4,9 +4,10 @@ built from the real evidence records (no kernel, no mocks), to time and count th
 ``tuning_notebook(n_models, n_lines)`` is what a student's hyper-parameter loop leaves behind:
 a stratified 60/20/20 split of the 615 HCV rows, an imputer and a scaler fitted on the training
 rows, then ``n_models`` trained configurations, each judged on the validation rows (``predict``
-then ``accuracy_score``, and ``evaluate`` for Keras), a figure comparing every run's validation
-loss, the chosen run's loss curves, one evaluation on the test rows with a confusion matrix, and
-``n_lines`` printed metric lines (mostly true, some forged, in the ways students print them).
+then ``accuracy_score``, and ``evaluate`` for Keras; its confusion matrix printed and drawn), a
+figure comparing every run's validation curve, the chosen run's loss curves, one prediction on
+the test rows with a confusion matrix, and ``n_lines`` printed metric lines (mostly true, every
+20th forged, rounded or as percentages, the ways students print them).
 
 ``style`` says how the models were trained:
 
@@ -336,11 +337,9 @@ def tuning_notebook(
         b.add("figures", _heatmap(b.next_seq(), cell, matrix))
         confusion_text[cell] = str(np.array(matrix))
         results.append((mid, cell, fit, guess, accuracy))
-        printed += [(f"validation {units} {activation}", accuracy), ("train", history["loss"][-1])]
-        if "accuracy" in fit.history:
-            printed[-1] = ("train", fit.history["accuracy"][-1])
-        else:
-            printed.pop()
+        printed.append((f"validation {units} {activation}", accuracy))
+        if "accuracy" in fit.history:  # Keras' own training accuracy, from the history
+            printed.append(("train", fit.history["accuracy"][-1]))
 
     # the chosen configuration: curves, one test evaluation, a confusion matrix
     best_mid, _, best_fit, _, _ = max(results, key=lambda r: r[4])
