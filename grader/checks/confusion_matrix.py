@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, Literal
 
-from ..models.cells import cell_ref, code_cell_number
+from ..models.cells import cell_ref, code_cell_numbers
 from ..models.evidence import Evidence, GridRecord
 from ..models.results import CheckResult, Message
 from . import causes
@@ -58,12 +58,46 @@ def shown_matrices(evidence: Evidence) -> list[tuple[int, list[list[float]]]]:
     return found
 
 
-def _printed(evidence: Evidence, cell: int, matrix: list[list[int]]) -> bool:
-    text = next((o.text for o in evidence.outputs if o.index == cell), "")
-    numbers = re.findall(r"\d+", text)
-    flat = [str(v) for row in matrix for v in row]
-    joined = " ".join(numbers)
-    return len(flat) > 0 and " ".join(flat) in joined
+class _Printed:
+    """Whether a cell printed a matrix: each cell's numbers read once (a notebook that prints the
+    matrix of every trained model would otherwise read every output once per matrix)."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self._texts: dict[int, str] = {}
+        for o in evidence.outputs:
+            self._texts.setdefault(o.index, o.text)  # the first output of the cell
+        self._numbers: dict[int, str] = {}
+
+    def __call__(self, cell: int, matrix: list[list[int]]) -> bool:
+        if cell not in self._numbers:
+            self._numbers[cell] = " ".join(re.findall(r"\d+", self._texts.get(cell, "")))
+        flat = [str(v) for row in matrix for v in row]
+        return len(flat) > 0 and " ".join(flat) in self._numbers[cell]
+
+
+class _Shown:
+    """``any(_same(counts, m) for m in shown)`` with one look-up: a drawn matrix whose every
+    value lies within 1e-9 of a whole number is keyed by those numbers (the only counts it can
+    be); any other is compared directly."""
+
+    def __init__(self, shown: list[tuple[int, list[list[float]]]]) -> None:
+        self._keys: set[tuple[tuple[int, ...], ...]] = set()
+        self._others: list[list[list[float]]] = []
+        for _, matrix in shown:
+            if all(abs(v) < 2.0**52 for row in matrix for v in row):  # whole floats are exact here
+                nearest = [[round(v) for v in row] for row in matrix]
+                if all(
+                    abs(x - v) < 1e-9
+                    for xs, row in zip(nearest, matrix, strict=True)
+                    for x, v in zip(xs, row, strict=True)
+                ):
+                    self._keys.add(tuple(tuple(xs) for xs in nearest))
+                # a value far from every whole number: no counts are the same
+            else:
+                self._others.append(matrix)
+
+    def __contains__(self, counts: list[list[int]]) -> bool:
+        return tuple(tuple(row) for row in counts) in self._keys or any(_same(counts, m) for m in self._others)
 
 
 def _role_of(n: int, evidence: Evidence) -> str:
@@ -79,21 +113,21 @@ def check_confusion_matrix(evidence: Evidence, params: ConfusionParams) -> Check
     """A confusion matrix of the test predictions was shown."""
     candidates: list[tuple[str, int, int, bool]] = []  # (role, n, cell, shown)
     shown = shown_matrices(evidence)
+    drawn, printed = _Shown(shown), _Printed(evidence)
     for call in evidence.metric_calls:
         if call.func != "confusion_matrix" or not isinstance(call.value, list):
             continue
         counts = [[int(v) for v in row] for row in call.value]
         n = sum(sum(row) for row in counts)
-        is_shown = call.display or any(_same(counts, m) for _, m in shown) or _printed(evidence, call.cell, counts)
+        is_shown = call.display or counts in drawn or printed(call.cell, counts)
         candidates.append((_role_of(n, evidence), n, call.cell, is_shown))
     for cell, matrix in shown:
         total = sum(sum(row) for row in matrix)
         if total > 0 and float(total).is_integer() and all(float(v).is_integer() for row in matrix for v in row):
             candidates.append((_role_of(int(total), evidence), int(total), cell, True))
+    numbers = code_cell_numbers(evidence.cells)
     facts: dict[str, Any] = {
-        "found": [
-            {"role": r, "rows": n, "cell": code_cell_number(evidence.cells, c), "shown": s} for r, n, c, s in candidates
-        ]
+        "found": [{"role": r, "rows": n, "cell": numbers.get(c), "shown": s} for r, n, c, s in candidates]
     }
     if not evidence.fits:
         # predictions of a model that never trained say nothing about the student's model

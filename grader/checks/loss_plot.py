@@ -18,6 +18,7 @@ from ..models.evidence import AxesRecord, Evidence, FitRecord, LineRecord
 from ..models.results import CheckResult, Message
 from . import causes
 from .absence import absent
+from .curves import CurveIndex
 from .registry import Params, register
 
 MESSAGES: tuple[str, ...] = (
@@ -89,11 +90,22 @@ def _label_text(ax: AxesRecord, line: LineRecord) -> str:
     return " ".join([line.label, ax.ylabel, ax.title])
 
 
-def _matches(ax: AxesRecord, histories: list[tuple[FitRecord, str, tuple[float, ...]]]) -> Iterator[tuple[int, str]]:
-    for line in ax.lines:
-        for fit, key, series in histories:
-            if _close(line, series):
-                yield fit.seq, key
+class _Histories:
+    """Recorded histories, indexed so that a plotted line is compared only with those it could be
+    (``grader.checks.curves``): plotting every run of a notebook that trains many models would
+    otherwise cost lines x histories."""
+
+    def __init__(self, histories: list[tuple[FitRecord, str, tuple[float, ...]]]) -> None:
+        self.histories = histories
+        self._index = CurveIndex([series for _, _, series in histories])
+
+    def matches(self, ax: AxesRecord) -> Iterator[tuple[int, str]]:
+        """(run, history key) of every history a line of ``ax`` is, line by line, in order."""
+        for line in ax.lines:
+            for at in self._index.candidates(line.y):
+                fit, key, series = self.histories[at]
+                if _close(line, series):
+                    yield fit.seq, key
 
 
 @register("loss_plot", LossPlotParams)
@@ -115,13 +127,14 @@ def check_loss_plot(evidence: Evidence, params: LossPlotParams) -> CheckResult:
             Message("loss_plot.nan"), *causes.nan_loss_messages(evidence, evidence.fits[-1]), nan_loss=True
         )
     histories = _histories(evidence)
+    indexed = _Histories(histories)
     sklearn_runs = {fit.seq for fit in evidence.fits if fit.framework == "sklearn"}
     best: dict[str, Any] = {"runs": 0, "train_only": False, "accuracy_only": False}
     sklearn_train_only = False
     # one plot = one Axes: curves of two runs in side-by-side subplots are not "in one plot"
     for figure, ax in ((f, a) for f in evidence.figures for a in f.axes):
         found: dict[int, set[str]] = {}
-        for seq, key in _matches(ax, histories):
+        for seq, key in indexed.matches(ax):
             found.setdefault(seq, set()).add(key)
         complete = [
             seq
@@ -181,10 +194,11 @@ def _sklearn_figure(
     mlp = [h for h in histories if h[0].seq in sklearn_runs]
     if not params.require_validation or not any(key == SKLEARN_VALIDATION for _, key, _ in mlp):
         return None
+    indexed = _Histories(mlp)
     for figure in evidence.figures:
         found: dict[int, set[str]] = {}
         for ax in figure.axes:
-            for seq, key in _matches(ax, mlp):
+            for seq, key in indexed.matches(ax):
                 found.setdefault(seq, set()).add(key)
         complete = [seq for seq, keys in found.items() if "loss" in keys and SKLEARN_VALIDATION in keys]
         if complete and len(complete) >= params.min_runs:

@@ -7,7 +7,10 @@ precision too, with a digit more where needed, so a message never reads "claims 
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..models.evidence import ClaimRecord
@@ -47,12 +50,42 @@ def printed_decimals(claim: ClaimRecord) -> int:
 def supports(claim: ClaimRecord, value: float) -> bool:
     """True when ``value`` printed the way the claim was printed reads the same: rounded, or, for
     a whole percentage, cut short (``int(acc * 100)`` prints 93 for 0.9399)."""
-    form = printed_form(claim)
+    return _supports(claim, printed_form(claim), value)
+
+
+def _supports(claim: ClaimRecord, form: Printed, value: float) -> bool:
     step = 10.0 ** (-form.decimals)
     if abs(claim.value - value) <= max(0.5 * step + 1e-9, 1e-6):
         return True
     whole_percent = form.scaled and form.decimals == 2
     return whole_percent and claim.value - 1e-9 <= value < claim.value + step - 1e-9
+
+
+class Supporting:
+    """The values that could back a claim, sorted once: ``backs(claim)`` is ``any(supports(claim,
+    v) for v in values)`` without trying every value (a notebook that prints many lines about
+    many trained models would otherwise cost claims x values)."""
+
+    def __init__(self, values: Iterable[float]) -> None:
+        # NaN and infinities back nothing (every comparison in ``supports`` is false for them)
+        self._sorted = sorted({v for v in values if math.isfinite(v)})
+
+    def backs(self, claim: ClaimRecord) -> bool:
+        """Whether some value supports ``claim``."""
+        form = printed_form(claim)
+        step = 10.0 ** (-form.decimals)
+        # every value ``supports`` accepts lies within the claim's rounding (or, for a whole
+        # percentage, truncation) reach: look there, with a margin far above rounding errors,
+        # and apply the exact test to the values found
+        below = max(0.5 * step + 1e-9, 1e-6)
+        above = max(below, step) if form.scaled and form.decimals == 2 else below
+        values, margin = self._sorted, 1e-9
+        at = bisect.bisect_left(values, claim.value - below - margin)
+        while at < len(values) and values[at] <= claim.value + above + margin:
+            if _supports(claim, form, values[at]):
+                return True
+            at += 1
+        return False
 
 
 def as_printed(value: float, claim: ClaimRecord) -> str:

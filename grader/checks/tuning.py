@@ -9,9 +9,8 @@ from ..models.evidence import Evidence, FitRecord
 from ..models.results import CheckResult, Message
 from . import causes
 from .absence import absent
-from .configurations import configuration, configurations_judged_on_test
+from .configurations import Configurations
 from .registry import Params, register
-from .rows import assessed_rows, same_rows
 
 MESSAGES: tuple[str, ...] = (
     "tuning.ok",
@@ -32,17 +31,18 @@ class TuningParams(Params):
     """How many distinct hyper-parameter configurations must be trained and compared."""
 
 
-def _compared_on(evidence: Evidence, fit: FitRecord) -> str | None:
+def _compared_on(configs: Configurations, fit: FitRecord) -> str | None:
     """Where a run was judged: "validation", "test", or None when it was not judged at all."""
-    test = evidence.roles.test
+    rows, test = configs.rows, configs.evidence.roles.test
     if fit.validation.mode == "split":
         return "validation"
     if fit.validation.mode == "data":
-        return "test" if same_rows(fit.validation.x, test) else "validation"
-    judged = [rows for rows in assessed_rows(evidence, fit.mid) if not same_rows(rows, fit.x)]
+        return "test" if rows.same(fit.validation.x, test) else "validation"
+    # the distinct row sets are enough: repeats change neither "none judged" nor "all on test"
+    judged = [assessed for assessed in rows.assessed_distinct(fit.mid) if not rows.same(assessed, fit.x)]
     if not judged:
         return None
-    return "test" if all(same_rows(rows, test) for rows in judged) else "validation"
+    return "test" if all(rows.same(assessed, test) for assessed in judged) else "validation"
 
 
 @register("tuning", TuningParams)
@@ -62,16 +62,17 @@ def check_tuning(evidence: Evidence, params: TuningParams) -> CheckResult:
     # a run whose loss ended NaN learned nothing: it is not a setting that was compared
     nan_runs = [fit for fit in evidence.fits if causes.learned_nothing(fit)]
     healthy = [fit for fit in evidence.fits if not causes.learned_nothing(fit)]
+    configs = Configurations(evidence)
     on_validation: set[tuple[Any, ...]] = set()
     on_test: set[tuple[Any, ...]] = set()
     for fit in healthy:
-        where = _compared_on(evidence, fit)
+        where = _compared_on(configs, fit)
         if where == "validation":
-            on_validation.add(configuration(evidence, fit))
+            on_validation.add(configs.of(fit))
         elif where == "test":
-            on_test.add(configuration(evidence, fit))
-    learned = {configuration(evidence, fit) for fit in healthy}
-    chosen_on_test = configurations_judged_on_test(evidence) & learned
+            on_test.add(configs.of(fit))
+    learned = {configs.of(fit) for fit in healthy}
+    chosen_on_test = configs.judged_on_test_set() & learned
     if len(chosen_on_test) >= 2:
         on_test |= chosen_on_test
         on_validation -= chosen_on_test

@@ -37,6 +37,10 @@ class Lineage:
                 if out_fp != in_fp:
                     self.parents[out_fp].add(in_fp)
         self._cache: dict[int, frozenset[int]] = {}
+        self._keys: dict[int, tuple[Rows, list[set[Key]]]] = {}
+        """Per row set (by ``id``, the set kept alive with it): ``keys``, worked out once."""
+        self._pools: dict[int, tuple[Rows, set[Key]]] = {}
+        """Per row set: every key of its rows, once."""
         self.copies: dict[Key, int] = {}
         """Key -> how many rows of the data before the split hold it (largest over sources)."""
         self.source_repeats = 0
@@ -70,7 +74,19 @@ class Lineage:
         return result
 
     def keys(self, rows: Rows) -> list[set[Key]]:
-        """Per row: the identities it can be recognised by."""
+        """Per row: the identities it can be recognised by (read-only: shared between calls)."""
+        known = self._keys.get(id(rows))
+        if known is None:
+            known = self._keys[id(rows)] = (rows, self._work_out_keys(rows))
+        return known[1]
+
+    def _pool(self, rows: Rows) -> set[Key]:
+        known = self._pools.get(id(rows))
+        if known is None:
+            known = self._pools[id(rows)] = (rows, set().union(*self.keys(rows)))
+        return known[1]
+
+    def _work_out_keys(self, rows: Rows) -> list[set[Key]]:
         use_shape = rows.shape_identifies
         out = []
         for i, fp in enumerate(rows.exact.tolist()):
@@ -91,7 +107,7 @@ class Lineage:
         keys_b = self.keys(b)
         if not partition and not self.source_repeats:
             # nothing is held twice: a row of a counts when b has it (the plain case, fast)
-            pool = set().union(*keys_b)
+            pool = self._pool(b)
             return sum(1 for keys in self.keys(a) if not keys.isdisjoint(pool))
         in_b = Counter(key for keys in keys_b for key in keys)
         groups: Counter[Key] = Counter()

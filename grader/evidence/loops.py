@@ -38,8 +38,20 @@ def with_epoch_losses(evidence: Evidence) -> Evidence:
         return evidence
     finder = _Predictions(evidence.predictions)
     fits = list(evidence.fits)
+    # each model's runs and each cell's losses, gathered once: a notebook with many loops
+    # would otherwise read every fit and every loss once per loop
+    by_model: dict[str, list[FitRecord]] = {}
+    for fit in evidence.fits:
+        by_model.setdefault(fit.mid, []).append(fit)
+    by_cell: dict[int, list[MetricCallRecord]] = {}
+    for call in losses:
+        by_cell.setdefault(call.cell, []).append(call)
+    order = {id(call): at for at, call in enumerate(losses)}  # the order loop_losses reads them in
     for index in last.values():
-        history = loop_losses(evidence, fits[index], losses, finder)
+        model_fits = by_model[fits[index].mid]
+        cells = {f.cell for f in model_fits if f.method == "partial_fit"}
+        in_cells = sorted((c for cell in cells for c in by_cell.get(cell, ())), key=lambda c: order[id(c)])
+        history = _loop_losses(model_fits, fits[index], in_cells, finder)
         if history:
             fits[index] = replace(fits[index], history={**fits[index].history, **history})
     return replace(evidence, fits=tuple(fits))
@@ -66,23 +78,29 @@ class _Predictions:
 
 def _same(a: Rows, b: Rows) -> bool:
     # a loop scores the very same (already scaled) arrays every epoch: exact fingerprints
-    return a.n == b.n and bool(np.array_equal(a.exact, b.exact))
+    return a is b or (a.n == b.n and bool(np.array_equal(a.exact, b.exact)))
 
 
 def loop_losses(
     evidence: Evidence, last: FitRecord, losses: list[MetricCallRecord], finder: _Predictions
 ) -> dict[str, tuple[float, ...]]:
     """The per-epoch training and held-out losses of the loop that ends with ``last``."""
-    run = [f for f in evidence.fits if f.mid == last.mid and f.method == "partial_fit"]
+    return _loop_losses([f for f in evidence.fits if f.mid == last.mid], last, losses, finder)
+
+
+def _loop_losses(
+    model_fits: list[FitRecord], last: FitRecord, losses: list[MetricCallRecord], finder: _Predictions
+) -> dict[str, tuple[float, ...]]:
+    """``loop_losses`` given the fits of ``last``'s model, in order."""
+    run = [f for f in model_fits if f.method == "partial_fit"]
     start = run[0].seq
     # a later plain fit of the same model starts another run: its losses are not the loop's
-    end = min(
-        (f.seq for f in evidence.fits if f.mid == last.mid and f.method != "partial_fit" and f.seq > start),
-        default=None,
-    )
+    end = min((f.seq for f in model_fits if f.method != "partial_fit" and f.seq > start), default=None)
     cells = {f.cell for f in run}
     # every row the loop trained on (a mini-batch loop gives partial_fit a different batch each call)
-    trained = {fp for f in run if f.x is not None for fp in f.x.exact.tolist()}
+    batches = {id(f.x): f.x for f in run if f.x is not None}  # each array once, however many epochs
+    trained = {fp for x in batches.values() for fp in x.exact.tolist()}
+    on_trained: dict[int, bool] = {}  # per scored row set: mostly rows the loop trained on
     train: list[float] = []
     held_out: list[tuple[Rows, list[float]]] = []
     for call in losses:
@@ -92,12 +110,15 @@ def loop_losses(
         if scored is None or scored.mid != last.mid or scored.x is None:
             continue
         value = float(call.value)
-        if sum(fp in trained for fp in scored.x.exact.tolist()) >= MOSTLY * scored.x.n:
+        x = scored.x
+        if id(x) not in on_trained:
+            on_trained[id(x)] = sum(fp in trained for fp in x.exact.tolist()) >= MOSTLY * x.n
+        if on_trained[id(x)]:
             train.append(value)
             continue
-        group = next((g for g in held_out if _same(scored.x, g[0])), None)
+        group = next((g for g in held_out if _same(x, g[0])), None)
         if group is None:
-            held_out.append((scored.x, [value]))
+            held_out.append((x, [value]))
         else:
             group[1].append(value)
     history: dict[str, tuple[float, ...]] = {}

@@ -59,16 +59,22 @@ class Assessment:
 def assessments(evidence: Evidence) -> list[Assessment]:
     """Every evaluate/predict/score/from_estimator call that names its rows, in order."""
     found = []
-    cells = evidence.cells
+    labels: dict[int, str] = {}  # each cell named once, however many calls it holds
+
+    def label(index: int) -> str:
+        if index not in labels:
+            labels[index] = code_cell_label(evidence.cells, index)
+        return labels[index]
+
     for e in evidence.evaluations:
         if e.x is not None:
-            found.append(Assessment(e.seq, e.mid, e.x, f"{e.method} ({code_cell_label(cells, e.cell)})"))
+            found.append(Assessment(e.seq, e.mid, e.x, f"{e.method} ({label(e.cell)})"))
     for p in evidence.predictions:
         if p.x is not None and p.x.n > 1:
-            found.append(Assessment(p.seq, p.mid, p.x, f"{p.method} ({code_cell_label(cells, p.cell)})"))
+            found.append(Assessment(p.seq, p.mid, p.x, f"{p.method} ({label(p.cell)})"))
     for m in evidence.metric_calls:
         if m.mid and m.x is not None:
-            where = code_cell_label(cells, m.cell)
+            where = label(m.cell)
             found.append(Assessment(m.seq, m.mid, m.x, f"ConfusionMatrixDisplay.from_estimator ({where})"))
     return sorted(found, key=lambda a: a.seq)
 

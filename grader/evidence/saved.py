@@ -18,6 +18,8 @@ def check_saved_models(
     evidence: Evidence, evidence_dir: str, roles: DataRoles, host_path: Callable[[str], str | None]
 ) -> tuple[SavedModelCheck, ...]:
     """Load each saved file (by its path on this machine) and compare it with the live model."""
+    if not any(save.path for save in evidence.saves):
+        return ()  # nothing saved: no need to load the final model and predict with it again
     reference_x, live = _reference(evidence, evidence_dir, roles)
     checks: list[SavedModelCheck] = []
     seen: set[str] = set()

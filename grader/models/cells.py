@@ -25,6 +25,7 @@ __all__ = [
     "cell_source",
     "code_cell_label",
     "code_cell_number",
+    "code_cell_numbers",
     "first_code_line",
     "line_matching",
     "line_mentioning",
@@ -96,6 +97,14 @@ def code_cell_number(cells: Iterable[_Indexed], index: int) -> int | None:
         if cell.index == index:
             return number
     return None
+
+
+def code_cell_numbers(cells: Iterable[_Indexed]) -> dict[int, int]:
+    """``code_cell_number`` of every cell at once: notebook position -> the number Jupyter shows."""
+    numbers: dict[int, int] = {}
+    for number, cell in enumerate(cells, start=1):
+        numbers.setdefault(cell.index, number)  # as code_cell_number: the first cell at that position
+    return numbers
 
 
 def code_cell_label(cells: Iterable[_Indexed], index: int) -> str:
