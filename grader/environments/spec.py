@@ -12,8 +12,9 @@ from pathlib import Path
 from ..errors import ConfigError
 
 SPEC_SUFFIX = ".txt"
-KERNEL_REQUIREMENTS = ("ipykernel", "nbclient", "nbformat", "numpy")
-"""What the grader's own code needs in the kernel's environment (worker, runner, probe)."""
+KERNEL_REQUIREMENTS = ("ipykernel", "nbclient", "nbformat", "numpy", "skops")
+"""What the grader's own code needs in the kernel's environment (worker, runner, probe; the probe
+saves scikit-learn models with skops so the grader can load them back without pickle)."""
 BUILD_FORMAT = 1
 """Bumped when the way an environment is built changes: every spec hashes anew."""
 _PYTHON = re.compile(r"^#\s*python\s*:\s*(\S+)\s*$", re.IGNORECASE)

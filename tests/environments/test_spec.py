@@ -53,7 +53,22 @@ def test_bundled_colab_is_pinned_and_found_by_name(tmp_path: Path) -> None:
     assert pins["pandas"].startswith("2.2.") and pins["imbalanced-learn"] and pins["xgboost"] and pins["plotly"]
     assert pins["keras"].startswith("3.") and colab.python == "3.11"
     assert all("==" in r for r in colab.requirements)  # every line pinned: the same build every time
-    assert not set(KERNEL_REQUIREMENTS) - {"ipykernel", "nbclient", "nbformat", "numpy"}
+    assert not set(KERNEL_REQUIREMENTS) - {"ipykernel", "nbclient", "nbformat", "numpy", "skops"}
+
+
+def test_every_package_the_probe_imports_for_the_grader_is_a_kernel_requirement() -> None:
+    """The probe runs in the kernel's environment: what it imports for the grader's sake (not the
+    notebook's libraries it hooks) must be installed in every grading environment."""
+    import re
+
+    probe = Path(__file__).resolve().parents[2] / "grader" / "probe"
+    imported = {
+        m
+        for f in probe.glob("*.py")
+        for m in re.findall(r"^\s*import (skops|ipykernel|nbformat)\b", f.read_text(), re.M)
+    }
+    assert "skops" in imported  # scikit-learn models are saved with skops.io
+    assert imported <= set(KERNEL_REQUIREMENTS)
 
 
 def test_find_by_path_relative_to_a_base_and_unknown_names(tmp_path: Path) -> None:
