@@ -127,6 +127,8 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
         if outcome is None:
             settings.cache.discard(key)
             run = execute_notebook(submission.path, folder, **kwargs)
+            if run.outcome.status == "error":  # the grader's own failure is not kept: the next run tries again
+                return run.outcome, run.workspace
             settings.cache.store(key, run.outcome)
             outcome = settings.cache.load(key) or run.outcome
     return outcome, workspace_at(folder, submission.path.name)
@@ -204,6 +206,45 @@ def invalid_result(submission: Submission, rubric: Rubric, reason: str) -> Resul
     )
 
 
+def fault_result(submission: Submission, settings: GradeSettings, outcome: ExecutionOutcome, seconds: float) -> Result:
+    """The result of a run the grader itself failed (status ``error``): nothing is judged, every
+    item says it was not the student's doing, and the reason is the grader's fault for the
+    instructor.  Its workspace is kept, for the instructor to look at."""
+    rubric = settings.rubric
+    message = Message("run.grader_fault", {})
+    items = tuple(
+        ItemResult(
+            id=i.id,
+            check=i.check,
+            title=words(i.title),
+            points=0.0,
+            max_points=float(i.points),
+            passed=False,
+            messages=(message,),
+            evidence={},
+            visibility=i.visibility,
+            required=i.required,
+            judged=False,
+            needs_review=True,
+        )
+        for i in rubric.items
+    )
+    return Result(
+        submission=submission.display,
+        student=submission.student,
+        rubric=rubric.name,
+        status="error",
+        score=0.0,
+        max_score=rubric.max_score,
+        duration_s=seconds,
+        items=items,
+        cells=(),
+        reason=outcome.reason,
+        rubric_title=words(rubric.title),
+        environment=settings.environment.info if settings.environment is not None else own_environment(),
+    )
+
+
 def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     """Grade one submission end to end."""
     rubric = settings.rubric
@@ -211,6 +252,9 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         return Graded(invalid_result(submission, rubric, submission.problem), None)
     start = time.monotonic()
     outcome, workspace = run_submission(submission, settings)
+    if outcome.status == "error":
+        result = fault_result(submission, settings, outcome, time.monotonic() - start)
+        return Graded(result, None, {}, outcome, workspace)
     evidence = gather_evidence(outcome, workspace, rubric)
     checks = check_all(rubric, evidence)
     items = score_items(rubric, checks)
