@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import secrets
 import shutil
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +139,35 @@ def left_out(root: Path) -> list[tuple[str, str]]:
         return [(str(name), str(why)) for name, why in entries]
     except (OSError, ValueError, TypeError):
         return []
+
+
+def prune_workspace(workspace: Workspace, keep: Iterable[str] = ()) -> None:
+    """Remove what a finished run no longer needs: its home and its working folder - the copies
+    handed in, the staged data, whatever the notebook wrote - except the paths in ``keep`` (files
+    or folders inside the workspace the evidence reads again: saved models).  The evidence, the
+    run's outputs (outcome, executed notebook) and the notes beside them stay.  Links are
+    removed, never followed; what cannot be removed is left."""
+    root = os.path.abspath(workspace.root)
+    kept = {os.path.abspath(p) for p in keep if p and os.path.abspath(p).startswith(root + os.sep)}
+
+    def needed(path: str) -> bool:
+        return any(path == k or path.startswith(k + os.sep) or k.startswith(path + os.sep) for k in kept)
+
+    for folder in (str(workspace.work), str(workspace.home)):
+        for top, dirs, files in os.walk(folder, topdown=False):
+            for name in files + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
+                path = os.path.join(top, name)
+                if not needed(path):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+            for name in dirs:
+                path = os.path.join(top, name)
+                if not needed(path):
+                    with contextlib.suppress(OSError):
+                        os.rmdir(path)  # only once empty
+        if not needed(folder):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
 
 
 def host_path_mapper(workspace: Workspace, inside_work: str | None = None):

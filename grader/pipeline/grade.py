@@ -19,7 +19,7 @@ from ..environments import own_environment
 from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
-from ..execute.workspace import MAX_COPIED_BYTES, Workspace, left_out, workspace_at
+from ..execute.workspace import MAX_COPIED_BYTES, Workspace, left_out, prune_workspace, workspace_at
 from ..models.evidence import Evidence
 from ..models.execution import ExecutionOutcome
 from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
@@ -139,6 +139,12 @@ def gather_evidence(outcome: ExecutionOutcome, workspace: Workspace, rubric: Rub
     evidence = build_evidence(outcome, host_path_mapper(workspace))
     files = [str(item.params["file"]) for item in rubric.items if item.check == "test" and "file" in item.params]
     return run_instructor_tests(evidence, files) if files else evidence
+
+
+def saved_files(evidence: Evidence, workspace: Workspace) -> list[str]:
+    """The files on this machine of the models the notebook saved (their checks load them again)."""
+    host_path = host_path_mapper(workspace)
+    return [local for save in evidence.saves if save.path and (local := host_path(save.path))]
 
 
 def check_all(rubric: Rubric, evidence: Evidence) -> dict[str, CheckResult]:
@@ -299,6 +305,8 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
         return Graded(result, evidence, checks, outcome, None)
+    if settings.cache is None:  # a kept run keeps only what its evidence is read again from
+        prune_workspace(workspace, saved_files(evidence, workspace))
     return Graded(result, evidence, checks, outcome, workspace)
 
 

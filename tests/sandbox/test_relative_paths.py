@@ -96,6 +96,14 @@ def test_grade_with_relative_paths_grades_like_absolute(
         assert any((tmp_path / "cache").iterdir())
     else:
         assert not (tmp_path / "cache").exists()
+        # the kept runs hold only what their evidence is read again from
+        runs = sorted((tmp_path / "out" / ".work").glob("run-*"))
+        assert len(runs) == 2
+        for run in runs:
+            assert not (run / "work").exists() and not (run / "home").exists()
+            assert (run / "evidence").is_dir() and (run / "out" / "executed.ipynb").is_file()
+        assert main(["report", "out", "--lang", "en"]) == 0  # rendered again, with that evidence
+        assert _graded(tmp_path / "out") == absolute_run
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
