@@ -92,7 +92,10 @@ class Reports:
     started: bool = False
     """The worker said the notebook's first cell was about to run."""
     fault: str | None = None
-    """The worker failed on its own (not the notebook): what went wrong, in one line."""
+    """The worker or the supervisor failed: what went wrong, in one line."""
+    fault_after_start: bool = False
+    """The failure came after ``started``: the notebook's code ran, and may have caused it (a
+    worker out of memory in a cgroup the notebook filled), so it is not called the grader's."""
 
     def read(self, stream: Any, key: bytes) -> None:
         """Collect every authentic message until the stream closes."""
@@ -108,6 +111,7 @@ class Reports:
                     self.started = True
                 elif kind == channel.FAULT_KIND and self.fault is None:
                     self.fault = " ".join(str(data["error"]).split())[:300]
+                    self.fault_after_start = self.started
 
 
 def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] | None = None) -> ExecutionOutcome:
@@ -183,7 +187,7 @@ def settle(
             source.cells[index]["outputs"] = [nbformat.from_dict(o) for o in report.get("outputs") or []]
             source.cells[index]["execution_count"] = report.get("execution_count")
     nbformat.write(source, executed)
-    if reports.fault is not None:
+    if reports.fault is not None and not reports.fault_after_start:
         outcome = _from_progress(job, source, reports, "error", f"{GRADER_FAULT}: {reports.fault}", executed)
     elif reports.outcome is not None:
         outcome = ExecutionOutcome.from_json(reports.outcome)
@@ -206,7 +210,8 @@ def settle(
             executed,
         )
     else:
-        outcome = _from_progress(job, source, reports, "kernel_died", _worker_failure(code), executed)
+        reason = _worker_failure(code) + (f"; the runner said: {reports.fault}" if reports.fault else "")
+        outcome = _from_progress(job, source, reports, "kernel_died", reason, executed)
     if reports.verdict is not None and confined is not None:
         outcome = confined.conclude(outcome, reports.verdict)
     return outcome

@@ -79,10 +79,10 @@ def divert_output(log_path: str, limit: int = MAX_LOG_BYTES) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the job named on the command line and report over the signed channel.
 
-    The key is read first, so that every failure of the grader's own (a job file it cannot
-    read, a kernel that cannot start, an exception in the runner) goes home signed as a
-    ``fault``: the launcher then says the grader failed, not that the notebook did.  ``started``
-    is sent just before the first cell of the student's runs; until then nothing of theirs ran.
+    The key is read first, so that every failure here (a job file it cannot read, a kernel that
+    cannot start, an exception in the runner) goes home signed as a ``fault``.  ``started`` is
+    sent just before the notebook's first cell: a fault before it is the grader's own (status
+    ``error``); after it the notebook's code ran and may have caused it (see ``launch.settle``).
     """
     args = sys.argv[1:] if argv is None else argv
     key_fd = os.environ.pop(channel.KEY_FD_ENV, None)

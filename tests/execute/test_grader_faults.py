@@ -67,13 +67,39 @@ def test_a_worker_that_stops_after_the_notebook_started_is_the_notebooks_doing(t
     assert outcome.reason is not None and "did the notebook exit or disturb" in outcome.reason
 
 
-def test_a_fault_the_worker_reports_is_the_graders_even_after_the_start(tmp_path: Path) -> None:
-    fault = [("started", {}), ("fault", {"error": "RuntimeError: nbclient lost its kernel manager"})]
+def test_a_fault_the_worker_reports_before_the_start_is_the_graders(tmp_path: Path) -> None:
+    fault = [("fault", {"error": "RuntimeError: the kernel could not start"})]
     outcome = launch(_job(tmp_path), wrap=_stand_in(fault, "", 3))
     assert outcome.status == "error"
-    assert outcome.reason == f"{GRADER_FAULT}: RuntimeError: nbclient lost its kernel manager"
+    assert outcome.reason == f"{GRADER_FAULT}: RuntimeError: the kernel could not start"
     written = json.loads((tmp_path / "out" / "outcome.json").read_text(encoding="utf-8"))
     assert written["status"] == "error"
+
+
+def test_a_fault_after_the_start_may_be_the_notebooks_doing(tmp_path: Path) -> None:
+    """Once the notebook's code ran it may have caused the runner's failure (a worker out of
+    memory in the cgroup the notebook filled): a dead run, with the runner's words kept."""
+    fault = [("started", {}), ("fault", {"error": "MemoryError"})]
+    outcome = launch(_job(tmp_path), wrap=_stand_in(fault, "", 3))
+    assert outcome.status == "kernel_died"
+    assert outcome.reason is not None and outcome.reason.endswith("the runner said: MemoryError")
+
+
+FORGES = """
+import os
+from grader import channel
+key = channel.read_key(int(os.environ[channel.KEY_FD_ENV]))
+channel.Sender(1, key).send("started", {})
+channel.Sender(1, b"not the key").send("fault", {"error": "forged"})
+os.write(1, b'GRADER1 00 {"kind": "fault", "data": {"error": "forged"}}\\n')
+os._exit(1)
+"""
+
+
+def test_a_forged_fault_is_ignored(tmp_path: Path) -> None:
+    outcome = launch(_job(tmp_path), wrap=lambda argv, job: [sys.executable, "-c", FORGES])
+    assert outcome.status == "kernel_died"
+    assert outcome.reason is not None and "forged" not in outcome.reason
 
 
 def test_the_real_worker_without_its_job_file_says_so(tmp_path: Path) -> None:
