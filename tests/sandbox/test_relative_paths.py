@@ -9,9 +9,9 @@ process?".  Each run below goes through ``grader.cli.main`` from a working folde
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -19,8 +19,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from grader.cli import main
+from grader.datasets.hcv import synthetic_hcv_csv
 
-from . import SHARED_DATA, needs_sandbox
+from . import needs_sandbox
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.notebook, needs_sandbox]
 
@@ -35,13 +36,15 @@ items:
     title: The real data was read, and the note beside the notebook
     check: output
     points: 3
-    params: {contains: ["rows 615", "note: handed in"]}
+    params: {contains: ["digest %s", "note: handed in"]}
 """
+HCV = synthetic_hcv_csv(seed=7)  # not the stand-in (seed 0): only the --data-dir file has this digest
+DIGEST = hashlib.sha256(HCV.encode()).hexdigest()[:16]
 READS = [
-    "import csv\nrows = list(csv.reader(open('hcvdat0.csv')))\nprint('rows', len(rows) - 1)",
+    "import hashlib\nprint('digest', hashlib.sha256(open('hcvdat0.csv', 'rb').read()).hexdigest()[:16])",
     "print(open('catatan.txt').read().strip())",
 ]
-BREAKS = ["print('rows', 0)", "1 / 0"]
+BREAKS = ["print('digest', 0)", "1 / 0"]
 
 
 def _class(root: Path) -> None:
@@ -51,9 +54,9 @@ def _class(root: Path) -> None:
         folder.mkdir(parents=True)
         nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), folder / "tugas.ipynb")
     (root / "subs" / "ana" / "catatan.txt").write_text("note: handed in\n", encoding="utf-8")
-    (root / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
+    (root / "rubric.yaml").write_text(RUBRIC % DIGEST, encoding="utf-8")
     (root / "data").mkdir()
-    shutil.copy(SHARED_DATA / "hcvdat0.csv", root / "data" / "hcvdat0.csv")
+    (root / "data" / "hcvdat0.csv").write_text(HCV, encoding="utf-8")  # a valid file: used as the real one
 
 
 def _graded(out: Path) -> dict[str, tuple]:
@@ -68,8 +71,6 @@ def _graded(out: Path) -> dict[str, tuple]:
 
 @pytest.fixture(scope="module")
 def absolute_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
-    if not (SHARED_DATA / "hcvdat0.csv").is_file():
-        pytest.skip("the shared HCV file is not here")
     root = tmp_path_factory.mktemp("absolute")
     _class(root)
     args = ["grade", str(root / "subs"), "--rubric", str(root / "rubric.yaml"), "--out", str(root / "out")]
