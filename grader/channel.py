@@ -29,6 +29,11 @@ SUPERVISOR_KEY_ENV = "GRADER_SUPERVISOR_KEY"
 """The key (hex) for the sandbox supervisor, which runs outside the sandbox."""
 VERDICT_KIND = "sandbox"
 """The kind of the supervisor's one message: which limit (if any) tripped, and the limits."""
+STARTED_KIND = "started"
+"""The worker's message just before the first cell of the notebook runs: from then on a run
+that stops early may be the notebook's doing; before it, only the grader's."""
+FAULT_KIND = "fault"
+"""A failure of the grader's own (worker or supervisor), with its one-line description."""
 PREFIX = b"GRADER1 "
 MAX_LINE = 256 * 1024 * 1024
 KEY_BYTES = 32

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import SubmissionError
+from ..errors import GraderBug, SubmissionError
 from ..export.results_file import result_to_json
 from ..fileio import write_json_atomic, write_text_atomic
 from ..intake import open_submissions
@@ -64,4 +64,6 @@ def main(
         write_text_atomic(
             Path(html_out), render_submission_html(graded.result, graded.evidence, lang=lang, student_view=True)
         )
+    if graded.result.status == "error":  # not the notebook's fault: exit 3, like every grader failure
+        raise GraderBug(f"{notebook}: {graded.result.reason}")
     return 0 if graded.result.all_required_passed else 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, GraderBug
 from ..models.rubric import Rubric
 from ..pipeline import (
     Graded,
@@ -62,6 +62,13 @@ def main(
     note = gap_note([g.result for g in results], lang)
     if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
         print(f"grader: {note}", file=sys.stderr)
+    faults = [(job, g.result) for g, job in zip(results, jobs, strict=True) if g.result.status == "error"]
+    if faults:  # the grader's own failure: every report is written, and the exit code says so
+        first, result = faults[0]
+        raise GraderBug(
+            f"{len(faults)} of {len(jobs)} notebooks were not graded because the grader failed "
+            f"(first: {first.submission.display}: {result.reason}); grade them again once that is fixed"
+        )
     return 0 if all(g.result.all_required_passed for g in results) else 1
 
 
@@ -71,7 +78,7 @@ def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str) ->
         r = done.result
         print(
             f"[{index + 1}/{len(jobs)}] {job.submission.display}: {round(r.score, 1):g}/{r.max_score:g} {r.status} "
-            f"({r.duration_s:.0f} s)",
+            f"({r.duration_s:.0f} s)" + (f": {r.reason}" if r.status == "error" else ""),
             file=sys.stderr,
         )
 

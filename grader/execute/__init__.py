@@ -6,10 +6,12 @@ wraps the worker process (nbclient and the kernel together) and concludes its ou
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import GraderBug
 from ..models.execution import ExecutionJob, ExecutionOutcome
 from .launch import Confinement, Wrapper, launch
 from .workspace import Workspace, create_workspace, host_path_mapper, new_token
@@ -45,8 +47,10 @@ def execute_notebook(
     wrapper is still accepted; see ``launch.confinement``).
     ``python``: the interpreter of a grading environment the kernel runs in (default: this one).
     """
+    # every path the worker is handed is absolute: inside the sandbox it starts in another folder
+    root = Path(os.path.abspath(root))
     workspace = create_workspace(notebook, root, siblings)
-    served = dict(prepare(workspace) or {}) if prepare is not None else {}
+    served = {name: os.path.abspath(path) for name, path in (prepare(workspace) or {}).items()} if prepare else {}
     job = ExecutionJob(
         notebook=str(workspace.notebook),
         workdir=str(workspace.work),
@@ -58,6 +62,9 @@ def execute_notebook(
         token=new_token(),
         datasets=served,
         kernel_env=workspace.kernel_env(),
-        python=python,
+        python=None if python is None else os.path.abspath(python) if os.sep in python else python,
     )
+    relative = job.relative_paths()
+    if relative:
+        raise GraderBug(f"the run's paths must be absolute, not {', '.join(relative)}")
     return ExecutionResult(outcome=launch(job, wrap=wrap), workspace=workspace)

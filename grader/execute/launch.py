@@ -33,6 +33,9 @@ from ..models.execution import HARD_LIMIT_MARGIN_S, CellRun, ExecutionJob, Execu
 from .runner import code_cells
 
 READER_GRACE_S = 30.0
+GRADER_FAULT = "the grader failed to run the notebook"
+"""How the reason of an ``error`` outcome starts: the grader's fault, for the instructor to act on."""
+LOG_NAME = "launch.log"
 
 
 @runtime_checkable
@@ -86,6 +89,13 @@ class Reports:
     cells: dict[int, dict[str, Any]] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None
     verdict: dict[str, Any] | None = None
+    started: bool = False
+    """The worker said the notebook's first cell was about to run."""
+    fault: str | None = None
+    """The worker or the supervisor failed: what went wrong, in one line."""
+    fault_after_start: bool = False
+    """The failure came after ``started``: the notebook's code ran, and may have caused it (a
+    worker out of memory in a cgroup the notebook filled), so it is not called the grader's."""
 
     def read(self, stream: Any, key: bytes) -> None:
         """Collect every authentic message until the stream closes."""
@@ -97,11 +107,19 @@ class Reports:
                     self.outcome = dict(data)
                 elif kind == channel.VERDICT_KIND:
                     self.verdict = dict(data)
+                elif kind == channel.STARTED_KIND:
+                    self.started = True
+                elif kind == channel.FAULT_KIND and self.fault is None:
+                    self.fault = " ".join(str(data["error"]).split())[:300]
+                    self.fault_after_start = self.started
 
 
 def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] | None = None) -> ExecutionOutcome:
     """Run ``job`` in a child process (confined by ``wrap``, e.g. the sandbox) and return its outcome."""
     confined = confinement(wrap) if wrap is not None else None
+    relative = job.relative_paths()
+    if relative:  # inside the sandbox the worker's folder is another one: it would find nothing
+        raise GraderBug(f"the run's paths must be absolute, not {', '.join(relative)}")
     os.makedirs(job.out_dir, exist_ok=True)
     source = nbformat.read(job.notebook, as_version=4)  # before the student's code can touch it
     job_path = os.path.join(job.out_dir, "job.json")
@@ -119,7 +137,7 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
         child_env[channel.SUPERVISOR_KEY_ENV] = key.hex()
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
     reports = Reports()
-    with open(os.path.join(job.out_dir, "launch.log"), "wb") as log:
+    with open(os.path.join(job.out_dir, LOG_NAME), "wb") as log:
         try:
             process = subprocess.Popen(
                 list(command),
@@ -169,9 +187,19 @@ def settle(
             source.cells[index]["outputs"] = [nbformat.from_dict(o) for o in report.get("outputs") or []]
             source.cells[index]["execution_count"] = report.get("execution_count")
     nbformat.write(source, executed)
-    if reports.outcome is not None:
+    if reports.fault is not None and not reports.fault_after_start:
+        outcome = _from_progress(job, source, reports, "error", f"{GRADER_FAULT}: {reports.fault}", executed)
+    elif reports.outcome is not None:
         outcome = ExecutionOutcome.from_json(reports.outcome)
         outcome = _at(outcome, executed, job.evidence_dir)
+    elif not reports.started:
+        # nothing of the notebook's ran yet: the grader (its sandbox, its worker) failed to start it
+        why = _last_log_line(job) or (
+            "it passed its hard limit before the first cell" if code is None else f"it exited with status {code}"
+        )
+        outcome = _from_progress(
+            job, source, reports, "error", f"{GRADER_FAULT} before the first cell: {why}", executed
+        )
     elif code is None:
         outcome = _from_progress(
             job,
@@ -182,7 +210,8 @@ def settle(
             executed,
         )
     else:
-        outcome = _from_progress(job, source, reports, "kernel_died", _worker_failure(code), executed)
+        reason = _worker_failure(code) + (f"; the runner said: {reports.fault}" if reports.fault else "")
+        outcome = _from_progress(job, source, reports, "kernel_died", reason, executed)
     if reports.verdict is not None and confined is not None:
         outcome = confined.conclude(outcome, reports.verdict)
     return outcome
@@ -222,6 +251,19 @@ def _from_progress(
         executed_notebook=executed,
         evidence_dir=job.evidence_dir,
     )
+
+
+def _last_log_line(job: ExecutionJob, tail: int = 4096) -> str | None:
+    """The last line the sandbox or the worker wrote to stderr before any cell ran (bwrap's error,
+    the worker's fault); None when they said nothing."""
+    try:
+        with open(os.path.join(job.out_dir, LOG_NAME), "rb") as handle:
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - tail))
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else None
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -63,10 +63,14 @@ def probe_finish_code(job: ExecutionJob) -> str:
 
 
 async def run_notebook(
-    job: ExecutionJob, config_path: str, on_cell: Callable[[CellRun, NotebookNode], None] | None = None
+    job: ExecutionJob,
+    config_path: str,
+    on_cell: Callable[[CellRun, NotebookNode], None] | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> tuple[ExecutionOutcome, NotebookNode]:
     """Execute ``job.notebook``; returns the outcome and the executed notebook (never raises for
-    student faults).  ``on_cell`` hears about each cell as soon as it is done."""
+    student faults).  ``on_cell`` hears about each cell as soon as it is done; ``on_start``, once
+    the kernel and the probe are up, just before the notebook's first cell."""
     start = time.monotonic()
     nb = nbformat.read(job.notebook, as_version=4)
     client = CappedClient(
@@ -85,6 +89,8 @@ async def run_notebook(
     alive = True
     async with client.async_setup_kernel():
         await _hidden(client, probe_install_code(job, config_path))
+        if on_start is not None:
+            on_start()
         for number, index in enumerate(code_cells(nb), start=1):
             remaining = deadline - time.monotonic()
             if remaining <= 0:

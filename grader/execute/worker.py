@@ -77,10 +77,14 @@ def divert_output(log_path: str, limit: int = MAX_LOG_BYTES) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the job named on the command line and report over the signed channel."""
+    """Run the job named on the command line and report over the signed channel.
+
+    The key is read first, so that every failure here (a job file it cannot read, a kernel that
+    cannot start, an exception in the runner) goes home signed as a ``fault``.  ``started`` is
+    sent just before the notebook's first cell: a fault before it is the grader's own (status
+    ``error``); after it the notebook's code ran and may have caused it (see ``launch.settle``).
+    """
     args = sys.argv[1:] if argv is None else argv
-    with open(args[0], encoding="utf-8") as handle:
-        job = ExecutionJob.from_json(json.load(handle))
     key_fd = os.environ.pop(channel.KEY_FD_ENV, None)
     os.environ.pop(channel.SUPERVISOR_KEY_ENV, None)
     if key_fd is None:
@@ -89,6 +93,23 @@ def main(argv: list[str] | None = None) -> int:
     key = channel.read_key(int(key_fd))
     channel.make_undumpable()
     sender = channel.Sender(os.dup(1), key)  # the private copy: not inherited by the kernel
+    try:
+        return _run(args[0], sender)
+    except Exception as exc:  # the grader's own failure: said as one, signed (a signal is not one)
+        sender.send(channel.FAULT_KIND, {"error": fault_text(exc)})
+        print(f"grader worker: {fault_text(exc)}", file=sys.stderr)
+        return 3
+
+
+def fault_text(exc: BaseException) -> str:
+    """One line naming a failure of the grader's own (for the instructor)."""
+    text = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _run(job_path: str, sender: channel.Sender) -> int:
+    with open(job_path, encoding="utf-8") as handle:
+        job = ExecutionJob.from_json(json.load(handle))
     os.makedirs(job.evidence_dir, exist_ok=True)
     divert_output(os.path.join(job.evidence_dir, LOG_NAME))
     os.environ.update(KERNEL_ENV)
@@ -102,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             {"run": asdict(run), "outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")},
         )
 
-    outcome, _ = asyncio.run(run_notebook(job, config_path, on_cell=report_cell))
+    def report_start() -> None:
+        sender.send(channel.STARTED_KIND, {})
+
+    outcome, _ = asyncio.run(run_notebook(job, config_path, on_cell=report_cell, on_start=report_start))
     sender.send("outcome", outcome.to_json())
     return 0
 

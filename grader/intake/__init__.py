@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -25,6 +26,7 @@ import nbformat
 from ..errors import SubmissionError
 from ..models.submission import Submission
 from .archive import ArchiveRefused, ZipLimits, unpack_download
+from .files import left_out_reason, notebook_source, submission_folder
 
 DEFAULT_LIMITS = ZipLimits()
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
@@ -56,9 +58,12 @@ def student_id(path: Path, root: Path) -> str | None:
 def read_notebook_problem(path: Path) -> str | None:
     """Why ``path`` is not a gradable notebook, in one line; None when it is fine."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         return f"cannot read the file ({exc.strerror})"
+    if not stat.S_ISREG(info.st_mode):  # reading a FIFO or a device would never end
+        return "the notebook is not a regular file (a folder, device, FIFO or socket), so it was not read"
+    size = info.st_size
     if size > MAX_NOTEBOOK_BYTES:
         return f"the notebook is {size // (1024 * 1024)} MB, over the {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MB limit"
     try:
@@ -114,16 +119,9 @@ def collect_submissions(given: Path) -> list[Submission]:
     if given.is_file() and given.suffix.lower() == ".zip":
         raise ValueError(f"{given}: a zip is opened with open_submissions(), which removes what it unpacks")
     if given.is_file():
-        problem = read_notebook_problem(given) if given.suffix.lower() == ".ipynb" else "not a .ipynb notebook"
-        return [
-            Submission(
-                path=given,
-                display=str(given),
-                student=student_id(given, given.parent),
-                siblings=_siblings(given, given.parent),
-                problem=problem,
-            )
-        ]
+        if given.suffix.lower() != ".ipynb":
+            return [Submission(path=given, display=str(given), problem="not a .ipynb notebook")]
+        return [_submission(given, given.parent, str(given))]
     return _found(given, given)
 
 
@@ -142,15 +140,7 @@ def _found(given: Path, root: Path, lost: Sequence[tuple[Path, str]] = ()) -> li
     ]
     for path in _notebooks(root):
         display = str(given / path.relative_to(root)) if root != given else str(path)
-        found.append(
-            Submission(
-                path=path,
-                display=display,
-                student=student_id(path, root),
-                siblings=_siblings(path, root),
-                problem=read_notebook_problem(path),
-            )
-        )
+        found.append(_submission(path, root, display))
     if not found:
         raise SubmissionError(f"{given}: no .ipynb notebooks found")
     return sorted(found, key=lambda s: s.path)
@@ -160,18 +150,39 @@ GRADER_FILES = ("rubric.yaml", "rubric.yml")
 """Instructor files that must never travel into a student's workspace."""
 
 
-def _siblings(notebook: Path, root: Path) -> tuple[Path, ...]:
+def _submission(path: Path, root: Path, display: str) -> Submission:
+    """One notebook found under ``root``: read only through a link that stays inside its own
+    submission folder; the files beside it that may travel, and those left out."""
+    source, problem = notebook_source(path, submission_folder(path, root))
+    siblings, left_out = _siblings(path, root)
+    return Submission(
+        path=path,
+        display=display,
+        student=student_id(path, root),
+        siblings=siblings,
+        problem=problem or read_notebook_problem(source),
+        source=source if source != path else None,
+        left_out=left_out,
+    )
+
+
+def _siblings(notebook: Path, root: Path) -> tuple[tuple[Path, ...], tuple[tuple[str, str], ...]]:
     """Data files handed in with a notebook: only when its folder is its own (the folder holds no
-    other notebook), and never rubrics or expected results."""
+    other notebook), and never rubrics or expected results; and (name, why) of the files there
+    that are links (to files or folders), devices, FIFOs, sockets or hard links, left out."""
     folder = notebook.parent
     if len(list(folder.glob("*.ipynb"))) > 1:
-        return ()  # a folder shared by several submissions: nothing beside a notebook is its own
-    return tuple(
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file()
-        and p.suffix.lower() != ".ipynb"
-        and not p.name.startswith(".")
-        and p.name not in GRADER_FILES
-        and not p.name.endswith(".expected.json")
-    )
+        return (), ()  # a folder shared by several submissions: nothing beside a notebook is its own
+    kept: list[Path] = []
+    left_out: list[tuple[str, str]] = []
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() == ".ipynb" or p.name.startswith(".") or p.name in GRADER_FILES:
+            continue
+        if p.name.endswith(".expected.json") or (p.is_dir() and not p.is_symlink()):
+            continue
+        why = left_out_reason(p)
+        if why is None:
+            kept.append(p)
+        else:
+            left_out.append((p.name, why))
+    return tuple(kept), tuple(left_out)

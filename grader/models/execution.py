@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +45,18 @@ class ExecutionJob:
     max_output_bytes: int = 2_000_000
     python: str | None = None
     """The interpreter of the worker and its kernel (a grading environment's); None: the grader's own."""
+
+    def relative_paths(self) -> list[str]:
+        """The names of the job's paths that are not absolute (there must be none: the worker
+        runs in another folder, inside the sandbox)."""
+        paths = {"notebook": self.notebook, "workdir": self.workdir, "evidence_dir": self.evidence_dir}
+        paths |= {"out_dir": self.out_dir, **{f"datasets[{k}]": v for k, v in self.datasets.items()}}
+        paths |= {
+            f"kernel_env[{k}]": v for k, v in self.kernel_env.items() if k == "HOME" or k.endswith(("_HOME", "DIR"))
+        }
+        if self.python:
+            paths["python"] = self.python
+        return [name for name, path in paths.items() if not os.path.isabs(path)]
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the worker's job file."""

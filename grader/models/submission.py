@@ -20,3 +20,14 @@ class Submission:
     """Other files of the same student's submission (data files, helper modules)."""
     problem: str | None = None
     """Why it cannot be graded (not a notebook...), found at intake."""
+    source: Path | None = None
+    """The file whose bytes are graded when ``path`` is a link to a notebook inside the same
+    submission (None: ``path`` itself, a regular file)."""
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Files beside the notebook that were not handed to the run, each (name, why): ``link``,
+    ``special`` (a device, FIFO or socket) or ``hard_link``."""
+
+    @property
+    def content(self) -> Path:
+        """The regular file holding the notebook's bytes."""
+        return self.source or self.path

@@ -19,7 +19,7 @@ from ..environments import own_environment
 from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
-from ..execute.workspace import Workspace, workspace_at
+from ..execute.workspace import MAX_COPIED_BYTES, Workspace, left_out, prune_workspace, workspace_at
 from ..models.evidence import Evidence
 from ..models.execution import ExecutionOutcome
 from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
@@ -119,17 +119,19 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
         base = settings.work_root or Path(tempfile.mkdtemp(prefix="grader-run-"))
         base.mkdir(parents=True, exist_ok=True)
         root = Path(tempfile.mkdtemp(prefix="run-", dir=base.resolve()))
-        run = execute_notebook(submission.path, root, **kwargs)
+        run = execute_notebook(submission.content, root, **kwargs)
         return run.outcome, run.workspace
-    key = run_key(submission.path, submission.siblings, _run_settings(settings))
+    key = run_key(submission.content, submission.siblings, _run_settings(settings))
     with settings.cache.locked(key) as folder:
         outcome = settings.cache.load(key)
         if outcome is None:
             settings.cache.discard(key)
-            run = execute_notebook(submission.path, folder, **kwargs)
+            run = execute_notebook(submission.content, folder, **kwargs)
+            if run.outcome.status == "error":  # the grader's own failure is not kept: the next run tries again
+                return run.outcome, run.workspace
             settings.cache.store(key, run.outcome)
             outcome = settings.cache.load(key) or run.outcome
-    return outcome, workspace_at(folder, submission.path.name)
+    return outcome, workspace_at(folder, submission.content.name)
 
 
 def gather_evidence(outcome: ExecutionOutcome, workspace: Workspace, rubric: Rubric) -> Evidence:
@@ -137,6 +139,12 @@ def gather_evidence(outcome: ExecutionOutcome, workspace: Workspace, rubric: Rub
     evidence = build_evidence(outcome, host_path_mapper(workspace))
     files = [str(item.params["file"]) for item in rubric.items if item.check == "test" and "file" in item.params]
     return run_instructor_tests(evidence, files) if files else evidence
+
+
+def saved_files(evidence: Evidence, workspace: Workspace) -> list[str]:
+    """The files on this machine of the models the notebook saved (their checks load them again)."""
+    host_path = host_path_mapper(workspace)
+    return [local for save in evidence.saves if save.path and (local := host_path(save.path))]
 
 
 def check_all(rubric: Rubric, evidence: Evidence) -> dict[str, CheckResult]:
@@ -167,6 +175,27 @@ def _staged_notes(workspace: Workspace) -> list[Message]:
         message = Message(str(note.get("code", "")), dict(note.get("params") or {}))
         if note and message not in notes:  # one line per dataset, not per file
             notes.append(message)
+    return notes
+
+
+LEFT_OUT_NOTES = {
+    "link": "workspace.left_out_link",
+    "special": "workspace.left_out_special",
+    "hard_link": "workspace.left_out_hard_link",
+    "too_big": "workspace.left_out_too_big",
+}
+"""The note for each reason a file handed in was not copied into the run."""
+
+
+def left_out_notes(submission: Submission, workspace: Workspace) -> list[Message]:
+    """One note per file handed in that the run never saw: left out at intake (a link, a device,
+    a hard link) or when the workspace was made."""
+    notes: list[Message] = []
+    for name, why in dict([*submission.left_out, *left_out(workspace.root)]).items():
+        params: dict[str, Any] = {"name": name}
+        if why == "too_big":
+            params["limit_mb"] = MAX_COPIED_BYTES // 2**20
+        notes.append(Message(LEFT_OUT_NOTES.get(why, LEFT_OUT_NOTES["special"]), params))
     return notes
 
 
@@ -204,6 +233,45 @@ def invalid_result(submission: Submission, rubric: Rubric, reason: str) -> Resul
     )
 
 
+def fault_result(submission: Submission, settings: GradeSettings, outcome: ExecutionOutcome, seconds: float) -> Result:
+    """The result of a run the grader itself failed (status ``error``): nothing is judged, every
+    item says it was not the student's doing, and the reason is the grader's fault for the
+    instructor.  Its workspace is kept, for the instructor to look at."""
+    rubric = settings.rubric
+    message = Message("run.grader_fault", {})
+    items = tuple(
+        ItemResult(
+            id=i.id,
+            check=i.check,
+            title=words(i.title),
+            points=0.0,
+            max_points=float(i.points),
+            passed=False,
+            messages=(message,),
+            evidence={},
+            visibility=i.visibility,
+            required=i.required,
+            judged=False,
+            needs_review=True,
+        )
+        for i in rubric.items
+    )
+    return Result(
+        submission=submission.display,
+        student=submission.student,
+        rubric=rubric.name,
+        status="error",
+        score=0.0,
+        max_score=rubric.max_score,
+        duration_s=seconds,
+        items=items,
+        cells=(),
+        reason=outcome.reason,
+        rubric_title=words(rubric.title),
+        environment=settings.environment.info if settings.environment is not None else own_environment(),
+    )
+
+
 def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     """Grade one submission end to end."""
     rubric = settings.rubric
@@ -211,6 +279,9 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         return Graded(invalid_result(submission, rubric, submission.problem), None)
     start = time.monotonic()
     outcome, workspace = run_submission(submission, settings)
+    if outcome.status == "error":
+        result = fault_result(submission, settings, outcome, time.monotonic() - start)
+        return Graded(result, None, {}, outcome, workspace)
     evidence = gather_evidence(outcome, workspace, rubric)
     checks = check_all(rubric, evidence)
     items = score_items(rubric, checks)
@@ -226,7 +297,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         items=items,
         cells=cell_results(outcome.cells),
         reason=outcome.reason,
-        notes=tuple(_staged_notes(workspace) + note_messages(evidence)),
+        notes=tuple(left_out_notes(submission, workspace) + _staged_notes(workspace) + note_messages(evidence)),
         rubric_title=words(rubric.title),
         environment_gaps=evidence.environment_gaps,
         environment=settings.environment.info if settings.environment is not None else own_environment(),
@@ -234,6 +305,8 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
         return Graded(result, evidence, checks, outcome, None)
+    if settings.cache is None:  # a kept run keeps only what its evidence is read again from
+        prune_workspace(workspace, saved_files(evidence, workspace))
     return Graded(result, evidence, checks, outcome, workspace)
 
 

@@ -29,6 +29,15 @@ class GradeSettings:
     environment: BuiltEnv | None = None
     """The grading environment the kernel runs in (None: the grader's own)."""
 
+    def __post_init__(self) -> None:
+        # the sandboxed worker starts in another folder: a relative path would name nothing there
+        for name in ("data_dir", "work_root"):
+            value = getattr(self, name)
+            if value is not None and not value.is_absolute():
+                object.__setattr__(self, name, value.resolve())
+        if self.cache is not None and not self.cache.root.is_absolute():
+            object.__setattr__(self, "cache", EvidenceCache(self.cache.root.resolve()))
+
 
 def rubric_from(name_or_path: str) -> Rubric:
     """A validated rubric (by bundled name or path), its ``test`` files made absolute."""
@@ -98,7 +107,7 @@ def cache_from(cache_dir: str | None, no_cache: bool) -> EvidenceCache | None:
     """The evidence cache, unless disabled."""
     if no_cache:
         return None
-    return EvidenceCache(Path(cache_dir).resolve() if cache_dir else default_cache_dir())
+    return EvidenceCache((Path(cache_dir) if cache_dir else default_cache_dir()).resolve())
 
 
 def sandbox_choice(required: bool, allowed: bool) -> tuple[bool, str | None]:

@@ -116,13 +116,17 @@ def run(spec: dict[str, Any]) -> int:
     try:
         # an empty environment: bubblewrap's own process (pid 1 inside) must not carry the
         # grader's variables, which the notebook could read from /proc/1/environ
-        process = subprocess.Popen(
-            _with_channel(spec["command"], key_fd),
-            stdin=subprocess.DEVNULL,
-            env={},
-            pass_fds=(key_fd,) if key_fd >= 0 else (),
-            preexec_fn=_enter(group, spec["rlimits"]),
-        )  # single-threaded: safe
+        try:
+            process = subprocess.Popen(
+                _with_channel(spec["command"], key_fd),
+                stdin=subprocess.DEVNULL,
+                env={},
+                pass_fds=(key_fd,) if key_fd >= 0 else (),
+                preexec_fn=_enter(group, spec["rlimits"]),
+            )  # single-threaded: safe
+        except (OSError, subprocess.SubprocessError) as exc:  # no bwrap, no cgroup to join, no rlimit
+            _fault(key, f"the sandbox could not start ({type(exc).__name__}: {exc})")
+            raise
         if key_fd >= 0:
             os.close(key_fd)
         limit = watch(process, group, spec["deadline_s"])
@@ -138,6 +142,13 @@ def run(spec: dict[str, Any]) -> int:
         verdict = {"limit": limit, **{name: spec[name] for name in VERDICT_FIELDS}}
         channel.Sender(sys.stdout.fileno(), key).send(channel.VERDICT_KIND, verdict)
     return code if code is not None and code >= 0 else 128 - (code or 0)
+
+
+def _fault(key: bytes, text: str) -> None:
+    """Tell the launcher (signed) that the sandbox itself failed: the grader's fault, not the notebook's."""
+    print(f"grader sandbox: {text}", file=sys.stderr, flush=True)
+    if key:
+        channel.Sender(sys.stdout.fileno(), key).send(channel.FAULT_KIND, {"error": " ".join(text.split())[:300]})
 
 
 def _record(spec: dict[str, Any], **facts: Any) -> None:

@@ -62,7 +62,10 @@ def _patched(outcome: ExecutionOutcome, limit: str | None, spec: dict[str, Any])
 
 def apply_verdict(outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
     """The outcome with the supervisor's verdict applied: the tripped limit (if any) named as the
-    reason, and cell errors caused by a per-process limit saying which limit."""
+    reason, and cell errors caused by a per-process limit saying which limit.  A run the grader
+    itself failed (status ``error``) stays the grader's fault whatever limit tripped."""
+    if outcome.status == "error":
+        return outcome
     limit = verdict.get("limit")
     if limit == "deadline":
         if outcome.status == "completed":
