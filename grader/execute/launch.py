@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
 import nbformat
@@ -30,6 +30,7 @@ from .. import channel
 from ..errors import GraderBug
 from ..fileio import write_json_atomic
 from ..models.execution import HARD_LIMIT_MARGIN_S, CellRun, ExecutionJob, ExecutionOutcome, RunStatus
+from .quota import FILE_KIND, Keeper
 from .runner import code_cells
 
 READER_GRACE_S = 30.0
@@ -86,6 +87,8 @@ class Reports:
     cells: dict[int, dict[str, Any]] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None
     verdict: dict[str, Any] | None = None
+    keeper: Keeper | None = None
+    """Writes the files a worker on the disk quota sends back (see ``grader.execute.quota``)."""
 
     def read(self, stream: Any, key: bytes) -> None:
         """Collect every authentic message until the stream closes."""
@@ -97,6 +100,8 @@ class Reports:
                     self.outcome = dict(data)
                 elif kind == channel.VERDICT_KIND:
                     self.verdict = dict(data)
+                elif kind == FILE_KIND and self.keeper is not None:
+                    self.keeper.add(data)
 
 
 def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] | None = None) -> ExecutionOutcome:
@@ -118,7 +123,7 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
     if confined is not None:
         child_env[channel.SUPERVISOR_KEY_ENV] = key.hex()
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
-    reports = Reports()
+    reports = Reports(keeper=Keeper(job))
     with open(os.path.join(job.out_dir, "launch.log"), "wb") as log:
         try:
             process = subprocess.Popen(
@@ -189,14 +194,7 @@ def settle(
 
 
 def _at(outcome: ExecutionOutcome, executed: str, evidence_dir: str) -> ExecutionOutcome:
-    return ExecutionOutcome(
-        status=outcome.status,
-        reason=outcome.reason,
-        cells=outcome.cells,
-        duration_s=outcome.duration_s,
-        executed_notebook=executed,
-        evidence_dir=evidence_dir,
-    )
+    return replace(outcome, executed_notebook=executed, evidence_dir=evidence_dir)
 
 
 def _from_progress(

@@ -20,6 +20,7 @@ import nbformat
 from .. import channel
 from ..fileio import write_json_atomic
 from ..models.execution import CellRun, ExecutionJob
+from . import quota
 from .runner import code_cells, run_notebook
 
 KERNEL_ENV = {
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     key = channel.read_key(int(key_fd))
     channel.make_undumpable()
     sender = channel.Sender(os.dup(1), key)  # the private copy: not inherited by the kernel
+    watch = disk_quota_start()
     os.makedirs(job.evidence_dir, exist_ok=True)
     divert_output(os.path.join(job.evidence_dir, LOG_NAME))
     os.environ.update(KERNEL_ENV)
@@ -97,14 +99,37 @@ def main(argv: list[str] | None = None) -> int:
     config_path = prepare(job)
 
     def report_cell(run: CellRun, cell: nbformat.NotebookNode) -> None:
+        if watch is not None:
+            watch.after_cell(run)
         sender.send(
             "cell",
             {"run": asdict(run), "outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")},
         )
 
     outcome, _ = asyncio.run(run_notebook(job, config_path, on_cell=report_cell))
+    if watch is not None:
+        outcome = watch.conclude(outcome)
     sender.send("outcome", outcome.to_json())
+    if watch is not None:
+        disk_quota_finish(job, sender)
     return 0
+
+
+# -- the disk quota (see grader.execute.quota): inputs in before the kernel, kept files out after --
+
+
+def disk_quota_start() -> quota.DiskWatch | None:
+    """On a quota tmpfs: copy the inputs in and watch the disk; None when the workspace is the host's."""
+    layout = quota.workspace_layout()
+    if layout is None:
+        return None
+    quota.copy_inputs(layout)
+    return quota.DiskWatch(layout)
+
+
+def disk_quota_finish(job: ExecutionJob, sender: channel.Sender) -> None:
+    """Send home what grading needs (the tmpfs goes with the sandbox)."""
+    quota.send_kept(sender.send, job)
 
 
 if __name__ == "__main__":

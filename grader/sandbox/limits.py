@@ -34,6 +34,11 @@ class SandboxLimits:
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     processes: int = 256
     """Processes and threads of the whole sandbox (cgroup pids; RLIMIT_NPROC when not root)."""
+    disk_mb: int = 2048
+    """Disk for the notebook's working folder, home and /tmp together: one size-limited tmpfs
+    (where bubblewrap has ``--size``); a write past it fails with "No space left on device"."""
+    evidence_mb: int = 1024
+    """The evidence folder's own tmpfs (the probe's records stay writable when the disk is full)."""
 
     def cpu_seconds(self, notebook_timeout: float) -> int:
         """The CPU-time limit for a run with this wall-clock limit.
@@ -46,9 +51,17 @@ class SandboxLimits:
             return self.cpu_s
         return int((notebook_timeout + CPU_MARGIN_S) * usable_cores())
 
-    def tree_memory_mb(self) -> int:
-        """The cgroup memory limit for the whole sandbox."""
-        return self.memory_mb + TREE_MEMORY_EXTRA_MB
+    def tree_memory_mb(self, disk_in_memory: bool = True) -> int:
+        """The cgroup memory limit for the whole sandbox.
+
+        A tmpfs keeps its files in memory, charged to the cgroup of the process that wrote
+        them, so with the disk quota on tmpfs (``disk_in_memory``) the limit grows by the disk
+        and evidence sizes: a notebook filling its disk then hits the disk quota (a clear
+        "No space left on device"), not the memory limit, and keeps all of ``memory_mb`` for
+        its processes.  The machine must have that much memory (or swap) for each run at once.
+        """
+        extra = self.disk_mb + self.evidence_mb if disk_in_memory else 0
+        return self.memory_mb + TREE_MEMORY_EXTRA_MB + extra
 
     def to_env(self, notebook_timeout: float) -> str:
         """JSON for :data:`LIMITS_ENV` (read by the executor to word a kernel's death)."""
