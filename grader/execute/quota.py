@@ -115,43 +115,92 @@ def _regular(path: str) -> bool:
         return False
 
 
-def kept_files(job: ExecutionJob) -> list[str]:
-    """What grading needs from the run, in the order it is sent: saved models, then the evidence."""
-    files = _saved_models(job)
+def evidence_files(job: ExecutionJob) -> list[str]:
+    """The evidence folder's plain files, in a stable order."""
+    files: list[str] = []
     for folder, dirs, names in os.walk(job.evidence_dir):
         dirs.sort()
         files += [os.path.join(folder, n) for n in sorted(names) if _regular(os.path.join(folder, n))]
     return files
 
 
-def _chunks(path: str) -> Iterator[bytes]:
-    """A regular file's bytes (never a link, a FIFO or a device, even if swapped in meanwhile)."""
+def kept_files(job: ExecutionJob) -> list[str]:
+    """What grading needs from the run, in the order it is sent: saved models, then the evidence."""
+    return _saved_models(job) + evidence_files(job)
+
+
+def _chunks(path: str, start: int = 0) -> Iterator[tuple[bytes, os.stat_result]]:
+    """A regular file's bytes from ``start`` (never a link, a FIFO or a device, even if swapped in
+    meanwhile), each chunk with the file's status as it was before reading."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return
+        handle.seek(start)
         while chunk := handle.read(CHUNK_BYTES):
-            yield chunk
+            yield chunk, info
+
+
+class KeptSender:
+    """Sends the kept files home as ``FILE_KIND`` chunks, each file once per change.
+
+    ``update()`` after every cell sends the evidence recorded so far (a runner killed later -
+    by the notebook, or at the hard time limit - still leaves the evidence of the cells before);
+    ``finish()`` after the run sends the saved models and the rest.  The probe's append-only
+    logs go as their new bytes; any other file that changed goes again whole.
+    """
+
+    APPEND_ONLY = ("events.jsonl", "worker.log")
+
+    def __init__(self, send: Any, job: ExecutionJob) -> None:
+        self.send = send
+        self.job = job
+        self.sent: dict[str, tuple[int, int]] = {}
+        """path -> (bytes sent, modification time when read)"""
+        self.total = 0
+
+    def update(self) -> None:
+        """Send what changed in the evidence folder."""
+        for path in evidence_files(self.job):
+            self._file(path)
+
+    def finish(self) -> None:
+        """Send the saved models and whatever changed in the evidence since the last update."""
+        for path in kept_files(self.job):
+            self._file(path)
+
+    def _file(self, path: str) -> None:
+        if self.total >= MAX_KEPT_BYTES or (path not in self.sent and len(self.sent) >= MAX_KEPT_FILES):
+            return
+        try:
+            now = os.lstat(path)
+        except OSError:
+            return
+        before = self.sent.get(path)
+        if before == (now.st_size, now.st_mtime_ns):
+            return  # unchanged since sent
+        append = before is not None and os.path.basename(path) in self.APPEND_ONLY and now.st_size >= before[0]
+        offset = before[0] if append and before is not None else 0
+        mtime = now.st_mtime_ns
+        for chunk, info in _chunks(path, offset):
+            self.send(FILE_KIND, {"path": path, "offset": offset, "data": base64.b64encode(chunk).decode("ascii")})
+            offset += len(chunk)
+            self.total += len(chunk)
+            mtime = info.st_mtime_ns
+            if self.total >= MAX_KEPT_BYTES:
+                break
+        if offset == 0 and _regular(path):
+            self.send(FILE_KIND, {"path": path, "offset": 0, "data": ""})  # an empty file is a file too
+        self.sent[path] = (offset, mtime)
 
 
 def send_kept(send: Any, job: ExecutionJob) -> None:
-    """Send every kept file as ``FILE_KIND`` chunks; ``send(kind, data)`` is the channel's."""
-    total = 0
-    for count, path in enumerate(kept_files(job)):
-        if count >= MAX_KEPT_FILES or total >= MAX_KEPT_BYTES:
-            return
-        offset = 0
-        for chunk in _chunks(path):
-            send(FILE_KIND, {"path": path, "offset": offset, "data": base64.b64encode(chunk).decode("ascii")})
-            offset += len(chunk)
-            total += len(chunk)
-            if total >= MAX_KEPT_BYTES:
-                break
-        if offset == 0:
-            send(FILE_KIND, {"path": path, "offset": 0, "data": ""})
+    """Send every kept file once (``send(kind, data)`` is the channel's)."""
+    KeptSender(send, job).finish()
 
 
 # -- the launcher's side: written under the host workspace, bounded -----------------------------

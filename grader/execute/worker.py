@@ -98,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(job.workdir)
     config_path = prepare(job)
 
+    kept = quota.KeptSender(sender.send, job) if watch is not None else None
+
     def report_cell(run: CellRun, cell: nbformat.NotebookNode) -> None:
         if watch is not None:
             watch.after_cell(run)
@@ -105,13 +107,15 @@ def main(argv: list[str] | None = None) -> int:
             "cell",
             {"run": asdict(run), "outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")},
         )
+        if kept is not None:
+            kept.update()  # the evidence so far: kept even if the runner is killed later
 
     outcome, _ = asyncio.run(run_notebook(job, config_path, on_cell=report_cell))
     if watch is not None:
         outcome = watch.conclude(outcome)
     sender.send("outcome", outcome.to_json())
-    if watch is not None:
-        disk_quota_finish(job, sender)
+    if kept is not None:
+        kept.finish()
     return 0
 
 
@@ -125,11 +129,6 @@ def disk_quota_start() -> quota.DiskWatch | None:
         return None
     quota.copy_inputs(layout)
     return quota.DiskWatch(layout)
-
-
-def disk_quota_finish(job: ExecutionJob, sender: channel.Sender) -> None:
-    """Send home what grading needs (the tmpfs goes with the sandbox)."""
-    quota.send_kept(sender.send, job)
 
 
 if __name__ == "__main__":

@@ -110,8 +110,7 @@ class Sandbox:
             "cgroup": bool(controllers),
             "processes": limits.processes,
             "memory_mb": limits.memory_mb,
-            "tree_memory_mb": limits.tree_memory_mb(disk_in_memory=quota),
-            "process_memory_mb": limits.tree_memory_mb(disk_in_memory=False),
+            "tree_memory_mb": limits.tree_memory_mb(),
             "disk_mb": limits.disk_mb if quota else None,
             "file_size_mb": limits.file_size_mb,
             "open_files": limits.open_files,
@@ -143,11 +142,8 @@ class Sandbox:
         sized = bwrap is not None and "--size" in bwrap_options(bwrap)
         lines = [f"memory {limits.memory_mb} MB per process (RLIMIT_AS)"]
         if "memory" in controllers:
-            lines.append(
-                f"memory {limits.tree_memory_mb(disk_in_memory=sized)} MB for all processes together"
-                + (" and the files on their disk (tmpfs)" if sized else "")
-                + f" ({note} memory)"
-            )
+            files = " and the files on their disk (tmpfs)" if sized else ""
+            lines.append(f"memory {limits.tree_memory_mb()} MB for all processes together{files} ({note} memory)")
         else:
             lines.append(f"memory of all processes together: not limited ({note})")
         if sized:

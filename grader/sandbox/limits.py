@@ -51,17 +51,16 @@ class SandboxLimits:
             return self.cpu_s
         return int((notebook_timeout + CPU_MARGIN_S) * usable_cores())
 
-    def tree_memory_mb(self, disk_in_memory: bool = True) -> int:
+    def tree_memory_mb(self) -> int:
         """The cgroup memory limit for the whole sandbox.
 
-        A tmpfs keeps its files in memory, charged to the cgroup of the process that wrote
-        them, so with the disk quota on tmpfs (``disk_in_memory``) the limit grows by the disk
-        and evidence sizes: a notebook filling its disk then hits the disk quota (a clear
-        "No space left on device"), not the memory limit, and keeps all of ``memory_mb`` for
-        its processes.  The machine must have that much memory (or swap) for each run at once.
+        It does not grow by the disk quota: a tmpfs keeps its files in memory, charged to the
+        run's cgroup, so the files on the notebook's disk count against this limit too.  The
+        run then never takes more of the machine's memory than before the quota existed; a
+        notebook that fills both meets whichever limit comes first (each is named in words).
+        A rubric raising ``disk_mb`` near ``memory_mb`` should raise ``memory_mb`` as well.
         """
-        extra = self.disk_mb + self.evidence_mb if disk_in_memory else 0
-        return self.memory_mb + TREE_MEMORY_EXTRA_MB + extra
+        return self.memory_mb + TREE_MEMORY_EXTRA_MB
 
     def to_env(self, notebook_timeout: float) -> str:
         """JSON for :data:`LIMITS_ENV` (read by the executor to word a kernel's death)."""

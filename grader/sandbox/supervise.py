@@ -99,7 +99,6 @@ VERDICT_FIELDS = (
     "open_files",
     "deadline_s",
     "disk_mb",
-    "process_memory_mb",
 )
 
 

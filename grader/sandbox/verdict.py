@@ -20,10 +20,11 @@ NO_SPACE = ("No space left on device", "[Errno 28]")
 def limit_reason(limit: str, spec: dict[str, Any]) -> str:
     """The outcome's reason for a limit the supervisor saw tripped."""
     if limit == "memory":
-        # with the disk on tmpfs the cgroup holds the files too; the processes had the rest
-        memory = spec.get("process_memory_mb") or spec["tree_memory_mb"]
+        # with the disk quota on tmpfs, the files the notebook wrote are memory of the run too
+        files = ", and the files on its disk" if spec.get("disk_mb") else ""
         return (
-            f"the kernel was killed: it used more than {memory} MB of memory (all of the notebook's processes together)"
+            f"the kernel was killed: it used more than {spec['tree_memory_mb']} MB of memory "
+            f"(all of the notebook's processes together{files})"
         )
     if limit == "processes":
         return f"the kernel was killed: it started more than {spec['processes']} processes or threads"

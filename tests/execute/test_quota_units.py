@@ -150,6 +150,30 @@ def test_kept_files_arrive_over_the_signed_channel_only(tmp_path: Path) -> None:
     assert json.loads((Path(job.out_dir) / "outcome.json").read_text())["disk_full_mb"] == 300
 
 
+def test_the_evidence_goes_home_after_each_cell_as_it_changes(tmp_path: Path) -> None:
+    inside, host = _job(tmp_path / "inside"), _job(tmp_path / "host")
+    events, array = Path(inside.evidence_dir) / "events.jsonl", Path(inside.evidence_dir) / "a.npy"
+    messages: list[dict[str, Any]] = []
+    kept = quota.KeptSender(lambda kind, data: messages.append(data), inside)
+    events.write_text(_event("fit", cell=1))
+    array.write_bytes(b"first")
+    kept.update()
+    kept.update()  # nothing changed: nothing sent
+    assert len(messages) == 2
+    with events.open("a") as handle:
+        handle.write(_event("fit", cell=2))
+    array.write_bytes(b"second, longer")
+    os.utime(array, ns=(1, 1))  # a changed file, whatever the clock says
+    kept.update()
+    grown = [m for m in messages[2:] if m["path"] == str(events)]
+    assert [m["offset"] for m in grown] == [len(_event("fit", cell=1))]  # only the new bytes of the log
+    keeper = quota.Keeper(host)
+    for message in _replayed(messages, tmp_path / "inside", tmp_path / "host"):
+        keeper.add(message)
+    assert (Path(host.evidence_dir) / "events.jsonl").read_text() == events.read_text()
+    assert (Path(host.evidence_dir) / "a.npy").read_bytes() == b"second, longer"
+
+
 def test_disk_watch_notices_the_quota_filling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(WORKSPACE_LAYOUT_ENV, json.dumps({"disk_mb": 2048, "mount": str(tmp_path), "inputs": []}))
     layout = quota.workspace_layout()

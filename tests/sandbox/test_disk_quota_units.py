@@ -101,14 +101,15 @@ def test_without_a_quota_or_a_shared_root_the_workspace_is_bound_as_before(tmp_p
     assert mounts.quota_root(job, frozenset({"--size"})) == str(tmp_path)
 
 
-def test_memory_limit_grows_by_the_disk_on_tmpfs_and_the_verdict_words_the_processes_share() -> None:
+def test_files_on_the_disk_count_as_memory_and_the_verdict_says_so() -> None:
     limits = SandboxLimits(memory_mb=1536, disk_mb=300, evidence_mb=100)
-    assert limits.tree_memory_mb(disk_in_memory=False) == 1536 + 512
-    assert limits.tree_memory_mb() == 1536 + 512 + 300 + 100
-    spec = {"tree_memory_mb": 2448, "process_memory_mb": 2048, "disk_mb": 300}
+    assert limits.tree_memory_mb() == 1536 + 512  # the run takes no more of the machine than before
+    spec = {"tree_memory_mb": 2048, "disk_mb": 300}
     assert verdict.limit_reason("memory", spec) == (
-        "the kernel was killed: it used more than 2048 MB of memory (all of the notebook's processes together)"
+        "the kernel was killed: it used more than 2048 MB of memory "
+        "(all of the notebook's processes together, and the files on its disk)"
     )
+    assert verdict.limit_reason("memory", {**spec, "disk_mb": None}).endswith("processes together)")
 
 
 def test_no_space_left_names_the_disk_quota_in_words(tmp_path: Path) -> None:

@@ -59,12 +59,11 @@ def test_memory_hog_across_processes_is_killed_by_the_memory_limit(tmp_path: Pat
         "        os._exit(0)\n"
         "time.sleep(120)"
     )
-    # a small disk: the cgroup's memory limit grows by the disk and evidence tmpfs (files in memory)
-    limits = SandboxLimits(memory_mb=1536, disk_mb=64, evidence_mb=64)
-    run = run_sandboxed(tmp_path, hog, ALIVE, limits=limits, cell_timeout=90)
+    run = run_sandboxed(tmp_path, hog, ALIVE, limits=SandboxLimits(memory_mb=1536), cell_timeout=90)
     assert run.outcome.status == "kernel_died"
     assert run.outcome.reason == (
-        "the kernel was killed: it used more than 2048 MB of memory (all of the notebook's processes together)"
+        "the kernel was killed: it used more than 2048 MB of memory "
+        "(all of the notebook's processes together, and the files on its disk)"
     )
     assert run.statuses() == ["not_run", "not_run"]
     assert run.outcome.cells[0].error == run.outcome.reason
