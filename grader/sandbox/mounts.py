@@ -224,11 +224,18 @@ def _quota_workspace_args(job: ExecutionJob, root: str, disk_bytes: int, evidenc
     Nothing inside is a writable host folder: what the run leaves on the host is what the
     worker sends back over the signed channel after the run (``grader.execute.quota``).
     """
-    args = [] if _under_tmp(root) else ["--size", str(disk_bytes), "--tmpfs", root]
+    # the root itself takes no files ("../x" from the notebook's folder is refused, as without
+    # the quota): r-x, and without capabilities uid 0 inside is bound by that
+    if _under_tmp(root):
+        args = ["--perms", "0555", "--dir", root]
+    else:
+        args = ["--perms", "0555", "--size", str(disk_bytes), "--tmpfs", root]
     home = os.path.abspath(job.kernel_env["HOME"])
     work = os.path.abspath(job.workdir)
-    for folder in (work, home, *([] if _under_tmp(root) else [os.path.join(root, "tmp")])):
-        args += ["--dir", folder]
+    for folder in (work, home):
+        args += ["--perms", "0755", "--dir", folder]
+    if not _under_tmp(root):
+        args += ["--perms", "1777", "--dir", os.path.join(root, "tmp")]
     args += ["--size", str(evidence_bytes), "--tmpfs", os.path.abspath(job.evidence_dir)]
     args += ["--ro-bind", os.path.abspath(job.out_dir), os.path.abspath(job.out_dir)]
     for name, folder in (("work", work), ("home", home)):

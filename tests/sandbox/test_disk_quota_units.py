@@ -67,6 +67,9 @@ def test_a_workspace_under_tmp_writes_only_to_one_sized_tmpfs(tmp_path: Path) ->
     assert [str(tmp_path / ".inputs" / "work"), str(tmp_path / "work")] in layout["inputs"]
     # the sized /tmp comes before everything mounted into it
     assert argv.index("/tmp") < argv.index(str(tmp_path / "evidence"))
+    # the workspace root takes no files of its own ("../x" is refused); its folders do
+    perms = {argv[i + 3]: argv[i + 1] for i, a in enumerate(argv[:-3]) if a == "--perms" and argv[i + 2] == "--dir"}
+    assert perms[str(tmp_path)] == "0555" and perms[str(tmp_path / "work")] == "0755"
 
 
 @pytest.mark.usefixtures("fake_bwrap")
@@ -77,6 +80,7 @@ def test_a_workspace_elsewhere_gets_the_tmpfs_at_its_root_and_tmp_links_into_it(
     assert _sized_tmpfs(argv) == {str(root): 2048 * MB, str(root / "evidence"): 1024 * MB}
     link = [argv[i + 1 : i + 3] for i, a in enumerate(argv[:-2]) if a == "--symlink"]
     assert [str(root / "tmp"), "/tmp"] in link
+    assert argv[argv.index(str(root)) - 5 : argv.index(str(root)) - 3] == ["--perms", "0555"]
     assert "/tmp" not in _after(argv, "--tmpfs")
     assert str(root / "tmp") in _after(argv, "--dir")
     assert _layout(argv)["mount"] == str(root)
