@@ -106,3 +106,48 @@ def test_a_notebook_filling_the_disk_stops_at_its_quota_and_the_host_disk_is_unt
     again = grade_submission(collect_submissions(plain)[0], settings)
     assert again.result.status == "graded" and again.result.score == 1.0
     assert again.outcome is not None and again.outcome.disk_full_mb is None
+
+
+@pytest.fixture
+def outside_tmp(tmp_path: Path):
+    """A workspace folder on this machine's disk but not under /tmp (there /tmp inside is a link)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="grader-quota-test-", dir="/var/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_workspace_outside_tmp_gets_the_quota_at_its_root(outside_tmp: Path) -> None:
+    from grader.sandbox import SandboxLimits
+
+    from . import run_sandboxed
+
+    probe = (
+        "import os\n"
+        "print(os.path.islink('/tmp'), os.path.realpath('/tmp') == os.path.join(os.path.dirname(os.getcwd()), 'tmp'))\n"
+        "for target in ('../x', os.path.expanduser('~/../y')):\n"
+        "    try:\n"
+        "        open(target, 'w').write('x')\n"
+        "        print('WROTE', target)\n"
+        "    except OSError as exc:\n"
+        "        print('refused', type(exc).__name__)\n"
+    )
+    fill = "for n in range(20):\n    open(f'/tmp/blob{n}', 'wb').write(b'x' * (20 * 2**20))"
+    before = _du(outside_tmp)
+    run = run_sandboxed(
+        outside_tmp,
+        probe,
+        fill,
+        "print(sum(1 for _ in open(__import__('os').devnull)))",
+        limits=SandboxLimits(disk_mb=100),
+    )
+    grew = _du(outside_tmp) - before
+    print(f"host disk use of the run: {grew} bytes; quota 100 MiB")
+    assert run.printed[0].splitlines() == ["True True", "refused PermissionError", "refused PermissionError"]
+    assert run.statuses() == ["ok", "error", "ok"]
+    assert "No space left on device" in (run.outcome.cells[1].error or "")
+    assert run.outcome.disk_full_mb == 100
+    assert grew < 32 * 2**20, grew
+    assert not list((run.result.workspace.root).glob("tmp"))  # /tmp inside lived on the tmpfs only
