@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = rubric_sub.add_parser("validate", help="validate a rubric file")
     validate.add_argument("path")
 
+    cache = sub.add_parser("cache", help="the evidence cache")
+    cache_sub = cache.add_subparsers(dest="cache_command", required=True)
+    prune = cache_sub.add_parser("prune", help="remove the least recently used runs until the cache fits")
+    prune.add_argument("--max-size", help="size to bring the cache down to, e.g. 5G or 500M (default 5G)")
+    prune.add_argument("--cache-dir", help="evidence cache folder (default ~/.cache/grader)")
+
     reference = sub.add_parser("reference", help="reference notebook tools")
     reference_sub = reference.add_subparsers(dest="reference_command", required=True)
     verify = reference_sub.add_parser("verify", help="grade each reference against its rubric")
@@ -89,6 +95,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("en", "id"), default="en")
     parser.add_argument("--cache-dir", help="evidence cache folder (default ~/.cache/grader)")
     parser.add_argument("--no-cache", action="store_true", help="always execute, keep nothing")
+    parser.add_argument(
+        "--cache-max-size", help="cap on the evidence cache, e.g. 5G (default); least recently used runs go first"
+    )
     if parser.prog.split()[-1] != "check":
         parser.add_argument(
             "--no-sandbox",

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..models.cells import cell_ref
 from ..models.evidence import Evidence
+from ..models.execution import size_words
 from ..models.results import CheckResult, Message
 from . import causes
 from .absence import gaps_behind_cells, not_judged_for
@@ -18,6 +19,7 @@ MESSAGES: tuple[str, ...] = (
     "runs.kernel_died",
     "runs.timeout",
     "runs.not_run",
+    "runs.disk_full",
     *causes.MESSAGES,
 )
 """Catalogue codes this check emits."""
@@ -70,6 +72,8 @@ def check_runs(evidence: Evidence, params: RunsParams) -> CheckResult:
             )
         )
         messages.extend(causes.undefined_name_origin(evidence, first.error, first.index))
+    if evidence.disk_full_mb:
+        messages.append(Message("runs.disk_full", {"size": size_words(evidence.disk_full_mb)}))
     if not_run and evidence.status == "timeout":
         messages.append(Message("runs.not_run", {"count": len(not_run)}))
     if timeouts or not_run or len(errors) > params.max_errors:

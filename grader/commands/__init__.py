@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import check, env, export, grade, reference, report, rubric
+from . import cache, check, env, export, grade, reference, report, rubric
 
 
 def run(args: argparse.Namespace) -> int:
@@ -15,6 +15,7 @@ def run(args: argparse.Namespace) -> int:
         "lang": getattr(args, "lang", "en"),
         "cache_dir": getattr(args, "cache_dir", None),
         "no_cache": getattr(args, "no_cache", False),
+        "cache_max_size": getattr(args, "cache_max_size", None),
     }
     if args.command == "check":
         return check.main(
@@ -43,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang)
     if args.command == "report":
         return report.main(directory=args.dir, lang=args.lang)
+    if args.command == "cache":
+        return cache.main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)
     if args.command == "rubric":
         return rubric.main(path=args.path)
     if args.command == "reference":

@@ -31,6 +31,7 @@ def main(
     html_out: str | None = None,
     cache_dir: str | None = None,
     no_cache: bool = False,
+    cache_max_size: str | None = None,
     require_sandbox: bool = False,
     env: str | None = None,
 ) -> int:
@@ -53,7 +54,7 @@ def main(
             loaded,
             data_dir=data_dir_from(data_dir),
             sandboxed=sandboxed,
-            cache=cache_from(cache_dir, no_cache),
+            cache=cache_from(cache_dir, no_cache, cache_max_size),
             environment=environment_for(loaded, env, show_progress, warn),
         )
         graded = grade_submission(submission, settings)

@@ -35,6 +35,7 @@ def main(
     executor: str = "local",
     cache_dir: str | None = None,
     no_cache: bool = False,
+    cache_max_size: str | None = None,
     no_sandbox: bool = False,
     env: str | None = None,
 ) -> int:
@@ -48,7 +49,7 @@ def main(
         print(f"grader: {warning}", file=sys.stderr)
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = cache_from(cache_dir, no_cache)
+    cache = cache_from(cache_dir, no_cache, cache_max_size)
     data = data_dir_from(data_dir)
     work_root = out_dir / ".work" if cache is None else None
 

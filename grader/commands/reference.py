@@ -17,13 +17,14 @@ def main(
     lang: str = "en",
     cache_dir: str | None = None,
     no_cache: bool = False,
+    cache_max_size: str | None = None,
     no_sandbox: bool = False,
 ) -> int:
     """Grade the references; print one line each; exit 0 only when all score full marks."""
     sandboxed, warning = sandbox_choice(required=False, allowed=not no_sandbox)
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
-    data, cache = data_dir_from(data_dir), cache_from(cache_dir, no_cache)
+    data, cache = data_dir_from(data_dir), cache_from(cache_dir, no_cache, cache_max_size)
     failures = 0
     for name in names or rubric_names():
         rubric = rubric_from(name)

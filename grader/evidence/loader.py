@@ -331,6 +331,7 @@ def load_evidence(outcome: ExecutionOutcome) -> Evidence:
         status=outcome.status,
         reason=outcome.reason,
         cells=outcome.cells,
+        disk_full_mb=outcome.disk_full_mb,
         outputs=read_outputs(outcome.executed_notebook),
         markdown=read_markdown(outcome.executed_notebook),
         splits=tuple(lists["splits"]),

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
 import nbformat
@@ -30,6 +30,7 @@ from .. import channel
 from ..errors import GraderBug
 from ..fileio import write_json_atomic
 from ..models.execution import HARD_LIMIT_MARGIN_S, CellRun, ExecutionJob, ExecutionOutcome, RunStatus
+from .quota import FILE_KIND, Keeper
 from .runner import code_cells
 
 READER_GRACE_S = 30.0
@@ -96,6 +97,8 @@ class Reports:
     fault_after_start: bool = False
     """The failure came after ``started``: the notebook's code ran, and may have caused it (a
     worker out of memory in a cgroup the notebook filled), so it is not called the grader's."""
+    keeper: Keeper | None = None
+    """Writes the files a worker on the disk quota sends back (see ``grader.execute.quota``)."""
 
     def read(self, stream: Any, key: bytes) -> None:
         """Collect every authentic message until the stream closes."""
@@ -112,6 +115,8 @@ class Reports:
                 elif kind == channel.FAULT_KIND and self.fault is None:
                     self.fault = " ".join(str(data["error"]).split())[:300]
                     self.fault_after_start = self.started
+                elif kind == FILE_KIND and self.keeper is not None:
+                    self.keeper.add(data)
 
 
 def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] | None = None) -> ExecutionOutcome:
@@ -136,7 +141,7 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
     if confined is not None:
         child_env[channel.SUPERVISOR_KEY_ENV] = key.hex()
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
-    reports = Reports()
+    reports = Reports(keeper=Keeper(job))
     with open(os.path.join(job.out_dir, LOG_NAME), "wb") as log:
         try:
             process = subprocess.Popen(
@@ -218,14 +223,7 @@ def settle(
 
 
 def _at(outcome: ExecutionOutcome, executed: str, evidence_dir: str) -> ExecutionOutcome:
-    return ExecutionOutcome(
-        status=outcome.status,
-        reason=outcome.reason,
-        cells=outcome.cells,
-        duration_s=outcome.duration_s,
-        executed_notebook=executed,
-        evidence_dir=evidence_dir,
-    )
+    return replace(outcome, executed_notebook=executed, evidence_dir=evidence_dir)
 
 
 def _from_progress(

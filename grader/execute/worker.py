@@ -20,6 +20,7 @@ import nbformat
 from .. import channel
 from ..fileio import write_json_atomic
 from ..models.execution import CellRun, ExecutionJob
+from . import quota
 from .runner import code_cells, run_notebook
 
 KERNEL_ENV = {
@@ -110,6 +111,7 @@ def fault_text(exc: BaseException) -> str:
 def _run(job_path: str, sender: channel.Sender) -> int:
     with open(job_path, encoding="utf-8") as handle:
         job = ExecutionJob.from_json(json.load(handle))
+    watch = disk_quota_start()
     os.makedirs(job.evidence_dir, exist_ok=True)
     divert_output(os.path.join(job.evidence_dir, LOG_NAME))
     os.environ.update(KERNEL_ENV)
@@ -117,18 +119,40 @@ def _run(job_path: str, sender: channel.Sender) -> int:
     os.chdir(job.workdir)
     config_path = prepare(job)
 
+    kept = quota.KeptSender(sender.send, job) if watch is not None else None
+
     def report_cell(run: CellRun, cell: nbformat.NotebookNode) -> None:
+        if watch is not None:
+            watch.after_cell(run)
         sender.send(
             "cell",
             {"run": asdict(run), "outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")},
         )
+        if kept is not None:
+            kept.update()  # the evidence so far: kept even if the runner is killed later
 
     def report_start() -> None:
         sender.send(channel.STARTED_KIND, {})
 
     outcome, _ = asyncio.run(run_notebook(job, config_path, on_cell=report_cell, on_start=report_start))
+    if watch is not None:
+        outcome = watch.conclude(outcome)
     sender.send("outcome", outcome.to_json())
+    if kept is not None:
+        kept.finish()
     return 0
+
+
+# -- the disk quota (see grader.execute.quota): inputs in before the kernel, kept files out after --
+
+
+def disk_quota_start() -> quota.DiskWatch | None:
+    """On a quota tmpfs: copy the inputs in and watch the disk; None when the workspace is the host's."""
+    layout = quota.workspace_layout()
+    if layout is None:
+        return None
+    quota.copy_inputs(layout)
+    return quota.DiskWatch(layout)
 
 
 if __name__ == "__main__":

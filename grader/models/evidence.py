@@ -218,6 +218,8 @@ class Evidence:
     environment_gaps: tuple[EnvironmentGap, ...] = ()
     """Cell errors caused by the grading environment (a missing package, a removed API, a Colab-only
     feature), with the cells that failed because of each; filled by the evidence stage."""
+    disk_full_mb: int | None = None
+    """The disk quota (MB) the notebook filled during the run; None: it did not fill it."""
 
     def compile_for(self, mid: str) -> CompileRecord | None:
         """The last compile of a model."""

@@ -13,6 +13,16 @@ HARD_LIMIT_MARGIN_S = 60.0
 """Seconds past ``ExecutionJob.notebook_timeout`` before the launcher kills a run outright.
 A sandbox ends its run earlier (at half this margin) so that it, not a SIGKILL, says why."""
 
+WORKSPACE_LAYOUT_ENV = "GRADER_WORKSPACE_LAYOUT"
+"""Environment variable by which a sandbox tells the worker inside that the workspace is a
+size-limited file system of its own: where the host's inputs are to copy in, and its size
+(see ``grader.sandbox.mounts`` and ``grader.execute.quota``)."""
+
+
+def size_words(mb: int) -> str:
+    """A size as people say it: ``2 GiB`` for whole gibibytes, else ``700 MB``."""
+    return f"{mb // 1024} GiB" if mb >= 1024 and mb % 1024 == 0 else f"{mb} MB"
+
 
 @dataclass(frozen=True)
 class CellRun:
@@ -80,6 +90,8 @@ class ExecutionOutcome:
     executed_notebook: str | None
     """Path of the executed notebook (with outputs), when one was written."""
     evidence_dir: str
+    disk_full_mb: int | None = None
+    """The disk quota (MB) the notebook filled (a write failed for want of space); None: it did not."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data (the worker writes this as outcome.json)."""
@@ -98,4 +110,5 @@ class ExecutionOutcome:
             duration_s=float(data.get("duration_s", 0.0)),
             executed_notebook=data.get("executed_notebook"),
             evidence_dir=data["evidence_dir"],
+            disk_full_mb=data.get("disk_full_mb"),
         )

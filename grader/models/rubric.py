@@ -69,6 +69,8 @@ class Limits(_Strict):
     notebook_timeout_s: float = Field(default=1800, gt=0)
     memory_mb: int = Field(default=4096, ge=256)
     cpu_s: int | None = Field(default=None, ge=1)
+    disk_mb: int = Field(default=2048, ge=64)
+    """Disk the notebook may fill: its working folder, home and /tmp together (sandboxed runs)."""
 
 
 class Rubric(_Strict):

@@ -69,6 +69,7 @@ def _run_settings(settings: GradeSettings) -> dict[str, Any]:
         "notebook_timeout": limits.notebook_timeout_s,
         "memory_mb": limits.memory_mb,
         "cpu_s": limits.cpu_s,
+        "disk_mb": limits.disk_mb,
         "seed": settings.seed,
         "sandboxed": settings.sandboxed,
         # a notebook graded in another environment is another run
@@ -100,7 +101,7 @@ def _confinement(settings: GradeSettings) -> Any:
 
     limits = settings.rubric.limits
     # cpu_s=None lets the sandbox scale CPU time with the cores TensorFlow trains on
-    return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=limits.cpu_s))
+    return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=limits.cpu_s, disk_mb=limits.disk_mb))
 
 
 def run_submission(submission: Submission, settings: GradeSettings) -> tuple[ExecutionOutcome, Workspace]:

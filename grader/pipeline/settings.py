@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import EvidenceCache, default_cache_dir
+from ..cache import DEFAULT_MAX_BYTES, EvidenceCache, Pruned, default_cache_dir, parse_size
 from ..checks import param_models
 from ..environments import OWN_ENVIRONMENT, BuiltEnv, Progress, find_spec
 from ..errors import ConfigError, SandboxUnavailable
@@ -103,11 +103,35 @@ def data_dir_from(value: str | None) -> Path | None:
     return path.resolve()
 
 
-def cache_from(cache_dir: str | None, no_cache: bool) -> EvidenceCache | None:
-    """The evidence cache, unless disabled."""
+def cache_from(cache_dir: str | None, no_cache: bool, max_size: str | None = None) -> EvidenceCache | None:
+    """The evidence cache, unless disabled; ``max_size`` (``5G``, ``500M``) caps it."""
     if no_cache:
         return None
-    return EvidenceCache((Path(cache_dir) if cache_dir else default_cache_dir()).resolve())
+    return EvidenceCache(cache_folder(cache_dir), max_bytes=cache_size(max_size))
+
+
+def cache_folder(cache_dir: str | None) -> Path:
+    """The evidence cache's folder: ``--cache-dir`` or the default."""
+    return (Path(cache_dir) if cache_dir else default_cache_dir()).resolve()
+
+
+def cache_size(max_size: str | None) -> int:
+    """The cache's cap in bytes from ``--cache-max-size`` (default ``DEFAULT_MAX_BYTES``)."""
+    if max_size is None:
+        return DEFAULT_MAX_BYTES
+    try:
+        return parse_size(max_size)
+    except ValueError as exc:
+        raise ConfigError(f"cache size: {exc}") from None
+
+
+def prune_cache(cache_dir: str | None, max_size: str | None) -> Pruned:
+    """Bring the evidence cache under ``max_size`` (default: its usual cap), least recently used first."""
+    folder = cache_folder(cache_dir)
+    if cache_dir is not None and not folder.is_dir():
+        raise ConfigError(f"--cache-dir {cache_dir}: no such folder")
+    limit = cache_size(max_size)
+    return EvidenceCache(folder, max_bytes=limit).prune(limit)
 
 
 def sandbox_choice(required: bool, allowed: bool) -> tuple[bool, str | None]:

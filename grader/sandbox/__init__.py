@@ -24,7 +24,7 @@ from ..fileio import write_json_atomic
 from ..models.execution import HARD_LIMIT_MARGIN_S, ExecutionJob, ExecutionOutcome
 from .cgroups import cgroup_support
 from .limits import LIMITS_ENV, SandboxLimits, rlimits, usable_cores
-from .mounts import bwrap_command, bwrap_options, bwrap_path, namespace_args
+from .mounts import bwrap_command, bwrap_options, bwrap_path, namespace_args, quota_root
 from .verdict import apply_verdict
 
 __all__ = ["Sandbox", "SandboxLimits", "sandbox_available"]
@@ -64,6 +64,12 @@ def sandbox_available() -> tuple[bool, str]:
     return True, ""
 
 
+def disk_quota_for(job: ExecutionJob) -> bool:
+    """Whether this job's notebook gets the disk quota (one size-limited tmpfs; see ``quota_root``)."""
+    bwrap = bwrap_path()
+    return bwrap is not None and quota_root(job, bwrap_options(bwrap)) is not None
+
+
 @functools.cache
 def _tree_limits() -> tuple[list[str], str]:
     """Cgroup controllers usable for runs, and a note on the others (checked once)."""
@@ -89,13 +95,23 @@ class Sandbox:
         limits = self.limits
         env = {LIMITS_ENV: limits.to_env(job.notebook_timeout)}
         table = rlimits(limits, job.notebook_timeout, nproc=self._nproc_rlimit(controllers))
+        quota = disk_quota_for(job)
+        command = bwrap_command(
+            argv,
+            job,
+            tmp_bytes=limits.file_size_mb * 1024 * 1024,
+            env=env,
+            disk_mb=limits.disk_mb if quota else None,
+            evidence_mb=limits.evidence_mb,
+        )
         spec = {
-            "command": bwrap_command(argv, job, tmp_bytes=limits.file_size_mb * 1024 * 1024, env=env),
+            "command": command,
             "rlimits": [[which, soft, hard] for which, (soft, hard) in table.items()],
             "cgroup": bool(controllers),
             "processes": limits.processes,
             "memory_mb": limits.memory_mb,
             "tree_memory_mb": limits.tree_memory_mb(),
+            "disk_mb": limits.disk_mb if quota else None,
             "file_size_mb": limits.file_size_mb,
             "open_files": limits.open_files,
             # below the launcher's own hard limit, so the supervisor (not a SIGKILL) ends it
@@ -122,17 +138,25 @@ class Sandbox:
             if limits.cpu_s is not None
             else f"CPU time (notebook timeout + 120 s) x {usable_cores()} cores per process (RLIMIT_CPU)"
         )
-        lines = [f"memory {limits.memory_mb} MB per process (RLIMIT_AS)"]
-        if "memory" in controllers:
-            lines.append(f"memory {limits.tree_memory_mb()} MB for all processes together ({note} memory)")
-        else:
-            lines.append(f"memory of all processes together: not limited ({note})")
         bwrap = bwrap_path()
         sized = bwrap is not None and "--size" in bwrap_options(bwrap)
-        tmp = f"private /tmp of {limits.file_size_mb} MB (tmpfs)" if sized else "private /tmp (tmpfs, size not limited)"
+        lines = [f"memory {limits.memory_mb} MB per process (RLIMIT_AS)"]
+        if "memory" in controllers:
+            files = " and the files on their disk (tmpfs)" if sized else ""
+            lines.append(f"memory {limits.tree_memory_mb()} MB for all processes together{files} ({note} memory)")
+        else:
+            lines.append(f"memory of all processes together: not limited ({note})")
+        if sized:
+            disk = (
+                f"disk {limits.disk_mb} MB for the notebook's folder, home and /tmp together, "
+                f"{limits.evidence_mb} MB for the evidence (tmpfs, copied out after the run)"
+            )
+        else:
+            disk = "disk: not limited (bubblewrap without --size); private /tmp (tmpfs, size not limited)"
         lines += [
             cpu,
-            f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE); {tmp}",
+            f"file size {limits.file_size_mb} MB (RLIMIT_FSIZE)",
+            disk,
             f"open files {limits.open_files} (RLIMIT_NOFILE)",
         ]
         if "pids" in controllers:

@@ -34,6 +34,11 @@ class SandboxLimits:
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     processes: int = 256
     """Processes and threads of the whole sandbox (cgroup pids; RLIMIT_NPROC when not root)."""
+    disk_mb: int = 2048
+    """Disk for the notebook's working folder, home and /tmp together: one size-limited tmpfs
+    (where bubblewrap has ``--size``); a write past it fails with "No space left on device"."""
+    evidence_mb: int = 1024
+    """The evidence folder's own tmpfs (the probe's records stay writable when the disk is full)."""
 
     def cpu_seconds(self, notebook_timeout: float) -> int:
         """The CPU-time limit for a run with this wall-clock limit.
@@ -47,7 +52,14 @@ class SandboxLimits:
         return int((notebook_timeout + CPU_MARGIN_S) * usable_cores())
 
     def tree_memory_mb(self) -> int:
-        """The cgroup memory limit for the whole sandbox."""
+        """The cgroup memory limit for the whole sandbox.
+
+        It does not grow by the disk quota: a tmpfs keeps its files in memory, charged to the
+        run's cgroup, so the files on the notebook's disk count against this limit too.  The
+        run then never takes more of the machine's memory than before the quota existed; a
+        notebook that fills both meets whichever limit comes first (each is named in words).
+        A rubric raising ``disk_mb`` near ``memory_mb`` should raise ``memory_mb`` as well.
+        """
         return self.memory_mb + TREE_MEMORY_EXTRA_MB
 
     def to_env(self, notebook_timeout: float) -> str:

@@ -9,6 +9,7 @@ and ``rubrics/``, other submissions and the grader's outputs never exist inside.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..models.execution import ExecutionJob
+from ..models.execution import WORKSPACE_LAYOUT_ENV, ExecutionJob
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 PASSED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
@@ -180,30 +181,123 @@ def sandbox_path(job: ExecutionJob | None = None) -> str:
     return ":".join([prefix or os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"])
 
 
-def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env: dict[str, str]) -> list[str]:
-    """The full ``bwrap ... -- command`` for one job."""
+# -- the disk quota: one size-limited tmpfs for everything the notebook may write ---------------
+INPUTS_DIR = ".inputs"
+"""Inside the sandbox, ``<workspace root>/.inputs/{work,home}``: the host workspace's work/ and
+home/ (read-only), for the worker to copy into the quota tmpfs."""
+
+
+def quota_root(job: ExecutionJob, known: frozenset[str]) -> str | None:
+    """The workspace root that becomes the quota tmpfs, or None where the quota cannot be built.
+
+    It needs bubblewrap's ``--size`` (0.8), and work/, home/, evidence/ and out/ as the folders
+    of one root named by its real path (the tmpfs is mounted at that same path, so every path
+    the kernel reports is the host's path of the same file).
+    """
+    root = _workspace_root(job)
+    if "--size" not in known or root is None or not job.kernel_env.get("HOME"):
+        return None
+    root = os.path.abspath(root)
+    if os.path.realpath(root) != root or root in ("/", "/tmp"):
+        return None
+    if not _under_tmp(root):  # /tmp becomes a link: nothing else may need to be mounted under it
+        others = [*python_dirs(), str(package_dir()), *environment_dirs(job), *_dataset_files(job, [root])]
+        if any(_under_tmp(os.path.abspath(p) + "/") for p in others):
+            return None
+    return root
+
+
+def _under_tmp(path: str) -> bool:
+    return path.startswith("/tmp/")
+
+
+def _quota_tmp_args(root: str, disk_bytes: int) -> list[str]:
+    """/tmp: the quota tmpfs itself when the workspace lives under /tmp, else a link to root/tmp."""
+    if _under_tmp(root):
+        return ["--size", str(disk_bytes), "--tmpfs", "/tmp"]
+    return ["--symlink", os.path.join(root, "tmp"), "/tmp"]
+
+
+def _quota_workspace_args(job: ExecutionJob, root: str, disk_bytes: int, evidence_bytes: int) -> list[str]:
+    """The tmpfs at ``root`` (unless /tmp is it), its folders, the evidence tmpfs, out/ and the inputs.
+
+    Nothing inside is a writable host folder: what the run leaves on the host is what the
+    worker sends back over the signed channel after the run (``grader.execute.quota``).
+    """
+    # the root itself takes no files ("../x" from the notebook's folder is refused, as without
+    # the quota): r-x, and without capabilities uid 0 inside is bound by that
+    if _under_tmp(root):
+        args = ["--perms", "0555", "--dir", root]
+    else:
+        args = ["--perms", "0555", "--size", str(disk_bytes), "--tmpfs", root]
+    home = os.path.abspath(job.kernel_env["HOME"])
+    work = os.path.abspath(job.workdir)
+    for folder in (work, home):
+        args += ["--perms", "0755", "--dir", folder]
+    if not _under_tmp(root):
+        args += ["--perms", "1777", "--dir", os.path.join(root, "tmp")]
+    args += ["--size", str(evidence_bytes), "--tmpfs", os.path.abspath(job.evidence_dir)]
+    args += ["--ro-bind", os.path.abspath(job.out_dir), os.path.abspath(job.out_dir)]
+    for name, folder in (("work", work), ("home", home)):
+        if os.path.isdir(folder):
+            args += ["--ro-bind", os.path.realpath(folder), os.path.join(root, INPUTS_DIR, name)]
+    return args
+
+
+def quota_layout(job: ExecutionJob, root: str, disk_mb: int) -> dict[str, object]:
+    """What the worker inside needs to know (``WORKSPACE_LAYOUT_ENV``): the inputs to copy in,
+    the quota's mount and size."""
+    home = os.path.abspath(job.kernel_env["HOME"])
+    return {
+        "disk_mb": disk_mb,
+        "mount": "/tmp" if _under_tmp(root) else root,
+        "inputs": [
+            [os.path.join(root, INPUTS_DIR, "work"), os.path.abspath(job.workdir)],
+            [os.path.join(root, INPUTS_DIR, "home"), home],
+        ],
+    }
+
+
+def bwrap_command(
+    command: list[str],
+    job: ExecutionJob,
+    *,
+    tmp_bytes: int,
+    env: dict[str, str],
+    disk_mb: int | None = None,
+    evidence_mb: int = 1024,
+) -> list[str]:
+    """The full ``bwrap ... -- command`` for one job.
+
+    With ``disk_mb`` (and a bubblewrap that can size a tmpfs, see ``quota_root``) the
+    notebook's folder, home and /tmp are one tmpfs of that size; otherwise the workspace
+    folders are host folders bound in and /tmp a tmpfs of ``tmp_bytes``.
+    """
     bwrap = bwrap_path()
     if bwrap is None:
         raise FileNotFoundError("bwrap")
     read_only = [*python_dirs(), str(package_dir()), *environment_dirs(job)]
-    writable = _job_dirs(job)
     known = bwrap_options(bwrap)
+    quota = quota_root(job, known) if disk_mb is not None else None
+    writable = _job_dirs(job) if quota is None else [quota]
     args = [bwrap, *namespace_args(known), "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
     args += _system_args()
     args += ["--dev", "/dev", "--proc", "/proc"]
-    args += (["--size", str(tmp_bytes)] if "--size" in known else []) + ["--tmpfs", "/tmp"]
+    if quota is not None and disk_mb is not None:
+        args += _quota_tmp_args(quota, disk_mb * 1024 * 1024)
+        env = {**env, WORKSPACE_LAYOUT_ENV: json.dumps(quota_layout(job, quota, disk_mb))}
+    else:
+        args += (["--size", str(tmp_bytes)] if "--size" in known else []) + ["--tmpfs", "/tmp"]
     for folder in read_only:
         args += _same_path("--ro-bind", folder)
     for folder in hidden_dirs(read_only):
         args += ["--tmpfs", folder, "--remount-ro", folder]
     for path in _dataset_files(job, writable):
         args += _same_path("--ro-bind", path)
-    root = _workspace_root(job)
-    if root is not None:  # "../x" from the notebook's folder fails wherever the workspace lives
-        args += _same_path("--ro-bind", root)
-    args += _same_path("--ro-bind", job.out_dir)
-    for folder in writable:  # after /tmp: a workspace under /tmp must win over the tmpfs
-        args += _same_path("--bind", folder)
+    if quota is not None and disk_mb is not None:
+        args += _quota_workspace_args(job, quota, disk_mb * 1024 * 1024, evidence_mb * 1024 * 1024)
+    else:
+        args += _host_workspace_args(job, writable)
     if os.path.abspath(job.workdir) != COLAB_FOLDER:
         args += ["--symlink", os.path.abspath(job.workdir), COLAB_FOLDER]
     # the new root is a tmpfs: without this, folders bwrap made for mount points (/work...)
@@ -215,3 +309,15 @@ def bwrap_command(command: list[str], job: ExecutionJob, *, tmp_bytes: int, env:
     for name, value in {**SANDBOX_ENV, "PATH": sandbox_path(job), **env}.items():
         args += ["--setenv", name, value]
     return [*args, "--", *command]
+
+
+def _host_workspace_args(job: ExecutionJob, writable: list[str]) -> list[str]:
+    """The workspace as host folders (no disk quota): out/ read-only, work, evidence, home writable."""
+    args: list[str] = []
+    root = _workspace_root(job)
+    if root is not None:  # "../x" from the notebook's folder fails wherever the workspace lives
+        args += _same_path("--ro-bind", root)
+    args += _same_path("--ro-bind", job.out_dir)
+    for folder in writable:  # after /tmp: a workspace under /tmp must win over the tmpfs
+        args += _same_path("--bind", folder)
+    return args

@@ -91,7 +91,15 @@ def watch(process: subprocess.Popen[bytes], group: JobCgroup | None, deadline_s:
             _kill(student_processes(group.pids(), process.pid))
 
 
-VERDICT_FIELDS = ("tree_memory_mb", "processes", "memory_mb", "file_size_mb", "open_files", "deadline_s")
+VERDICT_FIELDS = (
+    "tree_memory_mb",
+    "processes",
+    "memory_mb",
+    "file_size_mb",
+    "open_files",
+    "deadline_s",
+    "disk_mb",
+)
 
 
 def _with_channel(command: list[str], fd: int) -> list[str]:
@@ -139,7 +147,7 @@ def run(spec: dict[str, Any]) -> int:
             signal.signal(sig, handler)
     _record(spec, tripped=limit, exit_status=code, peak_memory_mb=peak and round(peak / 2**20))
     if key:
-        verdict = {"limit": limit, **{name: spec[name] for name in VERDICT_FIELDS}}
+        verdict = {"limit": limit, **{name: spec.get(name) for name in VERDICT_FIELDS}}
         channel.Sender(sys.stdout.fileno(), key).send(channel.VERDICT_KIND, verdict)
     return code if code is not None and code >= 0 else 128 - (code or 0)
 

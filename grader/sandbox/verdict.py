@@ -8,17 +8,23 @@ executor reported.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from ..models.execution import CellRun, ExecutionOutcome
+from ..models.execution import CellRun, ExecutionOutcome, size_words
+
+NO_SPACE = ("No space left on device", "[Errno 28]")
+"""How a write past the disk quota (ENOSPC) reads in a cell's error."""
 
 
 def limit_reason(limit: str, spec: dict[str, Any]) -> str:
     """The outcome's reason for a limit the supervisor saw tripped."""
     if limit == "memory":
+        # with the disk quota on tmpfs, the files the notebook wrote are memory of the run too
+        files = ", and the files on its disk" if spec.get("disk_mb") else ""
         return (
             f"the kernel was killed: it used more than {spec['tree_memory_mb']} MB of memory "
-            "(all of the notebook's processes together)"
+            f"(all of the notebook's processes together{files})"
         )
     if limit == "processes":
         return f"the kernel was killed: it started more than {spec['processes']} processes or threads"
@@ -37,6 +43,10 @@ def _hint(error: str | None, spec: dict[str, Any]) -> str | None:
         return f"{error} (sandbox limit: files up to {spec['file_size_mb']} MB)"
     if "Too many open files" in error:
         return f"{error} (sandbox limit: {spec['open_files']} open files)"
+    if spec.get("disk_mb") and any(mark in error for mark in NO_SPACE):
+        return (
+            f"{error} (sandbox limit: {size_words(spec['disk_mb'])} of disk for the notebook's folder, home and /tmp)"
+        )
     return error
 
 
@@ -50,14 +60,7 @@ def _patched(outcome: ExecutionOutcome, limit: str | None, spec: dict[str, Any])
         if cell.status == "not_run" and cell.error and status == "kernel_died" and reason:
             error = reason  # the cell the kernel died in says why (CPU time, memory...)
         cells.append(CellRun(index=cell.index, status=cell.status, error=error, seconds=cell.seconds))
-    return ExecutionOutcome(
-        status=status,
-        reason=reason,
-        cells=tuple(cells),
-        duration_s=outcome.duration_s,
-        executed_notebook=outcome.executed_notebook,
-        evidence_dir=outcome.evidence_dir,
-    )
+    return replace(outcome, status=status, reason=reason, cells=tuple(cells))
 
 
 def apply_verdict(outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
@@ -71,12 +74,5 @@ def apply_verdict(outcome: ExecutionOutcome, verdict: dict[str, Any]) -> Executi
         if outcome.status == "completed":
             return outcome
         reason = limit_reason(limit, verdict)
-        return ExecutionOutcome(
-            status="timeout",
-            reason=reason,
-            cells=outcome.cells,
-            duration_s=outcome.duration_s,
-            executed_notebook=outcome.executed_notebook,
-            evidence_dir=outcome.evidence_dir,
-        )
+        return replace(outcome, status="timeout", reason=reason)
     return _patched(outcome, limit, verdict)

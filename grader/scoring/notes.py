@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..models.cells import cell_ref
 from ..models.evidence import Evidence
+from ..models.execution import size_words
 from ..models.results import Message
 
 NOTE_CODES = {
@@ -24,6 +25,8 @@ NOTE_CODES = {
 def note_messages(evidence: Evidence) -> list[Message]:
     """One message per note the student should read (the catalogue's ``note.<code>``)."""
     messages: list[Message] = []
+    if evidence.disk_full_mb:
+        messages.append(Message("note.disk_full", {"size": size_words(evidence.disk_full_mb)}))
     for note in evidence.notes:
         if note.code not in NOTE_CODES:
             continue

@@ -76,7 +76,9 @@ HOSTILE_CELL = {
     "sys_exit": (3, ("SystemExit",)),
     "snoop_files": (2, ()),
     "network": (4, ("URLError",)),
-    "write_outside": (4, ("OSError",)),
+    # an OSError either way: "Read-only file system" without the disk quota, "Permission denied"
+    # with it (the workspace root on the quota tmpfs is r-x)
+    "write_outside": (4, ("Error: [Errno",)),
     "flood_stdout": (3, ()),
     "tamper_accuracy_score": (3, ()),
     "tamper_remove_hooks": (4, ()),
