@@ -209,3 +209,20 @@ def test_inputs_are_copied_in_links_as_links(tmp_path: Path) -> None:
     assert (target / "data" / "x.csv").read_text() == "a\n1\n"
     assert os.readlink(target / "alias.csv") == "data/x.csv"
     assert quota.workspace_layout() is None  # no sandbox said so: host folders, no quota
+
+
+def test_the_evidence_of_a_long_partial_fit_loop_arrives_whole(tmp_path: Path) -> None:
+    """A hand-written loop of 3 configurations x 250 epochs x 3 row files per fit (and more):
+    every file of its evidence reaches the host, or its roles cannot be found again."""
+    inside, host = _job(tmp_path / "inside"), _job(tmp_path / "host")
+    rows = Path(inside.evidence_dir) / "rows"
+    rows.mkdir()
+    count = 25_000
+    for i in range(count):
+        (rows / f"r{i}.npy").write_bytes(b"x")
+    messages: list[dict[str, Any]] = []
+    quota.send_kept(lambda kind, data: messages.append(data), inside)
+    keeper = quota.Keeper(host)
+    for message in _replayed(messages, tmp_path / "inside", tmp_path / "host"):
+        keeper.add(message)
+    assert len(list((Path(host.evidence_dir) / "rows").iterdir())) == count
