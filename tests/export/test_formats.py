@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -160,3 +162,32 @@ def test_other_schema_is_refused(tmp_path: Path) -> None:
     (folder / "results.jsonl").write_text(json.dumps({"schema": 2, "submission": "x", "status": "graded"}) + "\n")
     with pytest.raises(ConfigError, match="schema 2"):
         export_results(folder, "csv")
+
+
+JENKINS_XSD = Path(__file__).parent / "fixtures" / "jenkins-junit.xsd"
+
+
+def _xmllint(schema: Path, document: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["xmllint", "--noout", "--schema", str(schema), str(document)], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.skipif(shutil.which("xmllint") is None, reason="xmllint (libxml2-utils) is not installed")
+def test_junit_is_valid_against_the_jenkins_schema(results_dir: Path, tmp_path: Path) -> None:
+    checked = _xmllint(JENKINS_XSD, export_results(results_dir, "junit"))
+    assert checked.returncode == 0, checked.stderr
+    # The schema fixture can fail: a property inside a testcase (the old layout) is refused.
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        '<testsuites><testsuite name="s" tests="1"><testcase name="c">'
+        '<properties><property name="p" value="v"/></properties></testcase></testsuite></testsuites>',
+        encoding="utf-8",
+    )
+    assert _xmllint(JENKINS_XSD, bad).returncode != 0
+
+
+def test_junit_item_points_are_the_case_output(results_dir: Path) -> None:
+    case = ET.parse(export_results(results_dir, "junit")).getroot().find("testsuite/testcase[@name='hcv.integrity']")
+    assert case is not None and case.find("properties") is None
+    assert case.find("system-out").text == "Secret claims\n7.5/10 (hidden)"
