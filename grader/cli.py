@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("dir")
     export.add_argument("--format", required=True, dest="fmt")
     export.add_argument("--lang", choices=("en", "id"), help="language of the text (default: as graded)")
+    export.add_argument(
+        "--assignment-id", type=int, help="the LMS's id of the assignment (Canvas: the number in its gradebook header)"
+    )
 
     report = sub.add_parser("report", help="render a graded folder's reports again (e.g. in another language)")
     report.add_argument("dir")

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "env":
         return env.main(action=args.env_command, name=getattr(args, "name", None), find_links=args.find_links)
     if args.command == "export":
-        return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang)
+        return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
     if args.command == "report":
         return report.main(directory=args.dir, lang=args.lang)
     if args.command == "cache":

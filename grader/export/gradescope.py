@@ -10,6 +10,7 @@ from typing import Any
 from ..fileio import write_text_atomic
 from ..i18n import feedback_text, title_text
 from ..models.results import Result
+from .options import DEFAULT_OPTIONS, ExportOptions
 from .summary import feedback_digest, file_stem, student_key
 
 GRADESCOPE_DIR = "gradescope"
@@ -41,13 +42,14 @@ def _dump(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_gradescope(results: Sequence[Result], results_dir: Path, lang: str = "en") -> Path:
+def write_gradescope(results: Sequence[Result], results_dir: Path, options: ExportOptions = DEFAULT_OPTIONS) -> Path:
     """Gradescope results for each submission; returns the file or the folder written.
 
     A single submission goes to ``results_dir/results.json``, where Gradescope looks when
     ``results_dir`` is ``/autograder/results``; several go to ``results_dir/gradescope/``,
     one ``<student>.json`` each.
     """
+    lang = options.lang
     if len(results) == 1:
         only = gradescope_results(results[0], lang)
         return write_text_atomic(results_dir / GRADESCOPE_FILE, _dump(only))

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..fileio import write_text_atomic
 from ..i18n import feedback_text, labels, note_texts, title_text
 from ..models.results import Result
+from .options import DEFAULT_OPTIONS, ExportOptions
 from .summary import number, status_line, student_key
 
 JUNIT_FILE = "junit.xml"
@@ -77,8 +78,9 @@ def _suite(result: Result, lang: str) -> ET.Element:
     return suite
 
 
-def write_junit(results: Sequence[Result], results_dir: Path, lang: str = "en") -> Path:
+def write_junit(results: Sequence[Result], results_dir: Path, options: ExportOptions = DEFAULT_OPTIONS) -> Path:
     """``junit.xml`` with a ``testsuites`` root holding every submission."""
+    lang = options.lang
     root = ET.Element(
         "testsuites",
         name="grader",

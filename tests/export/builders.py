@@ -96,3 +96,16 @@ def write_results(folder: Path, results: list[Result]) -> Path:
     lines = [json.dumps(result_to_json(r), ensure_ascii=False) for r in results]
     (folder / "results.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
+
+
+def moodle_results() -> list[Result]:
+    """A Moodle download graded: a folder per student, a prefixed file, and a loose notebook."""
+    return [
+        result(
+            "123456",
+            "tugas.zip/Ayu Lestari_123456_assignsubmission_file_/tugas.ipynb",
+            (scored("hcv.split", 20, 20), scored("hcv.loss_plot", 0, 20, feedback="Plot <val_loss> & label it")),
+        ),
+        result(None, "tugas.zip/Budi Santoso_98_assignsubmission_file_tugas.ipynb", (scored("hcv.split", 20, 20),)),
+        result("loose", "extra/loose.ipynb", (scored("hcv.split", 10, 20),)),
+    ]
