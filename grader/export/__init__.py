@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..models.results import Result
+from .canvas import write_canvas_csv
 from .gradescope import gradescope_results, write_gradescope
 from .junit import write_junit
 from .moodle import write_moodle_csv
@@ -20,7 +21,7 @@ from .results_file import (
     result_from_json,
     result_to_json,
 )
-from .spreadsheets import write_canvas_csv, write_grades_csv
+from .spreadsheets import write_grades_csv
 
 Exporter = Callable[[Sequence[Result], Path, ExportOptions], Path]
 """(results, folder, options) -> the file or folder written."""

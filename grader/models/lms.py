@@ -34,3 +34,14 @@ def moodle_participant(submission: str) -> MoodleParticipant | None:
     if match:
         return MoodleParticipant(int(match.group("id")), match.group("name"))
     return None
+
+
+CANVAS_FILE = re.compile(r"^(?P<login>[a-z0-9]+)_(?:LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$", re.IGNORECASE)
+"""Canvas's submissions download: ``<name>_<user id>_<submission id>_<file>`` (``LATE_`` after the
+name for a late one)."""
+
+
+def canvas_user_id(submission: str) -> int | None:
+    """The Canvas user id in a Canvas download's file name; None for any other name."""
+    match = CANVAS_FILE.match(PurePath(submission.replace("\\", "/")).name)
+    return int(match.group("id")) if match else None

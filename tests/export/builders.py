@@ -109,3 +109,12 @@ def moodle_results() -> list[Result]:
         result(None, "tugas.zip/Budi Santoso_98_assignsubmission_file_tugas.ipynb", (scored("hcv.split", 20, 20),)),
         result("loose", "extra/loose.ipynb", (scored("hcv.split", 10, 20),)),
     ]
+
+
+def canvas_results() -> list[Result]:
+    """A Canvas download graded (on time and late), and a notebook from elsewhere."""
+    return [
+        result("98765", "subs.zip/anggrainidewi_98765_1201_tugas.ipynb", (scored("hcv.split", 20, 20),)),
+        result("98770", "subs.zip/pratamarizky_LATE_98770_1202_tugas.ipynb", (scored("hcv.split", 5, 20),)),
+        result("2201009", "2201009/tugas.ipynb", (scored("hcv.split", 10, 20),)),
+    ]

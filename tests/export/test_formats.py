@@ -46,23 +46,6 @@ def test_plain_csv(results_dir: Path) -> None:
     assert rows[3][:3] == ['\'=HYPERLINK("x")', "subs/evil.ipynb", "timeout"]  # never a formula
 
 
-def test_canvas_gradebook(results_dir: Path) -> None:
-    rows = read_csv(export_results(results_dir, "canvas"))
-    assert rows[0] == ["Student", "ID", "SIS User ID", "Section", "hcv"]
-    assert rows[1] == ["Points Possible", "", "", "", "50"]
-    assert rows[2] == ["2201001", "2201001", "", "", "27.5"]  # numeric: a Canvas user id
-    assert rows[3] == ["anonymous", "", "", "", "40"]  # no id: the file name, for a person
-    assert rows[4] == ['\'=HYPERLINK("x")', "", '\'=HYPERLINK("x")', "", "0"]
-
-
-def test_canvas_existing_assignment(tmp_path: Path) -> None:
-    from grader.export import ExportOptions
-    from grader.export.spreadsheets import write_canvas_csv
-
-    rows = read_csv(write_canvas_csv(class_results(), tmp_path, ExportOptions(assignment_id=48213)))
-    assert rows[0][-1] == "hcv (48213)"
-
-
 def test_gradescope_one_file_per_submission(results_dir: Path) -> None:
     folder = export_results(results_dir, "gradescope")
     assert folder == results_dir / "gradescope"
