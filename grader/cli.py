@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", dest="json_out", help="write the result JSON here")
     check.add_argument("--html", dest="html_out", help="write the HTML report here")
     check.add_argument(
+        "--gradescope",
+        dest="gradescope_out",
+        help="write Gradescope's results.json here (run_autograder: /autograder/results/results.json)",
+    )
+    check.add_argument(
         "--sandbox",
         dest="sandbox",
         action="store_true",

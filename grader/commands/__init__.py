@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
             rubric=args.rubric,
             json_out=args.json_out,
             html_out=args.html_out,
+            gradescope_out=args.gradescope_out,
             require_sandbox=bool(args.sandbox),
             env=args.env,
             **common,

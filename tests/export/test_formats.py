@@ -14,7 +14,7 @@ import pytest
 from grader.errors import ConfigError
 from grader.export import export_results, read_results
 
-from .builders import LOSS_FEEDBACK, class_results, result, scored, write_results
+from .builders import LOSS_FEEDBACK, class_results
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -44,37 +44,6 @@ def test_plain_csv(results_dir: Path) -> None:
     assert rows[1] == ["2201001", "subs/2201001_hw.ipynb", "graded", "27.5", "50", "20", "0", "7.5"]
     assert rows[2] == ["", "subs/anonymous.ipynb", "graded", "40", "40", "20", "20", ""]
     assert rows[3][:3] == ['\'=HYPERLINK("x")', "subs/evil.ipynb", "timeout"]  # never a formula
-
-
-def test_gradescope_one_file_per_submission(results_dir: Path) -> None:
-    folder = export_results(results_dir, "gradescope")
-    assert folder == results_dir / "gradescope"
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["2201001.json", "HYPERLINK_x.json", "anonymous.json"]
-    data = json.loads((folder / "2201001.json").read_text(encoding="utf-8"))
-    assert data["score"] == 27.5
-    assert data["output"].startswith("graded")
-    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in data["tests"]] == [
-        ("hcv.split", 20, 20, "visible"),
-        ("Loss curves", 0, 20, "visible"),
-        ("Secret claims", 7.5, 10, "hidden"),
-    ]
-    assert data["tests"][1]["output"] == LOSS_FEEDBACK
-    assert data["tests"][1]["status"] == "failed"
-
-
-def test_gradescope_single_submission(tmp_path: Path) -> None:
-    folder = write_results(tmp_path / "results", class_results()[:1])
-    path = export_results(folder, "gradescope")
-    assert path == folder / "results.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["score"] == 27.5 and len(data["tests"]) == 3
-
-
-def test_gradescope_same_student_twice(tmp_path: Path) -> None:
-    twice = [result("s1", f"try{n}.ipynb", (scored("a", n, 2),)) for n in (1, 2)]
-    folder = export_results(write_results(tmp_path / "r", twice), "gradescope")
-    assert sorted(p.name for p in folder.iterdir()) == ["s1-2.json", "s1.json"]
 
 
 def test_junit(results_dir: Path) -> None:
