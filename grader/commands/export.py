@@ -20,5 +20,6 @@ def main(*, directory: str, fmt: str, lang: str | None = None, assignment_id: in
     folder = Path(directory)
     if not (folder / "results.jsonl").exists():
         raise ConfigError(f"{directory}: no results.jsonl here (run 'grader grade ... --out {directory}' first)")
-    print(export_results(folder, fmt, lang, assignment_id=assignment_id, warn=_warn))
+    for written in export_results(folder, fmt, lang, assignment_id=assignment_id, warn=_warn):
+        print(written)
     return 0

@@ -22,6 +22,7 @@ from .results_file import (
     result_to_json,
 )
 from .spreadsheets import write_grades_csv
+from .summary import file_stem
 
 Exporter = Callable[[Sequence[Result], Path, ExportOptions], Path]
 """(results, folder, options) -> the file or folder written."""
@@ -33,6 +34,29 @@ FORMATS: dict[str, Exporter] = {
     "gradescope": write_gradescope,
     "junit": write_junit,
 }
+
+WHERE: dict[str, str] = {
+    "csv": "grades.csv: a row per submission, points per rubric item",
+    "canvas": "canvas.csv: Canvas Grades > Import (give --assignment-id to fill an existing assignment)",
+    "moodle": "moodle.csv: Moodle assignment > Upload grading worksheet (rows matched on 'Participant N')",
+    "gradescope": "gradescope/: setup.sh and run_autograder, to zip with the grader's wheel for Gradescope",
+    "junit": "junit.xml: JUnit XML as Jenkins reads it, a testsuite per submission",
+}
+"""Where each format's file goes, inside the results folder, and what reads it."""
+
+PER_RUBRIC_DIR = "by-rubric"
+
+
+def formats_help() -> str:
+    """The formats and where each file goes, for ``grader export --help``."""
+    lines = [f"  {name:<11} {WHERE[name]}" for name in FORMATS]
+    return "\n".join(
+        [
+            "formats (each written into DIR):",
+            *lines,
+            f"results of several rubrics: one export per rubric, in DIR/{PER_RUBRIC_DIR}/<rubric>/",
+        ]
+    )
 
 
 def exporter_for(fmt: str) -> Exporter:
@@ -52,10 +76,11 @@ def export_results(
     *,
     assignment_id: int | None = None,
     warn: Callable[[str], None] | None = None,
-) -> Path:
+) -> list[Path]:
     """Write ``results_dir/results.jsonl`` in format ``fmt``, its text in ``lang`` (default: the
-    language the results were written in); returns the file (or folder).  What the export could
-    not do is said through ``warn``, one line each."""
+    language the results were written in); returns the files (or folders) written: one, or one
+    per rubric in ``results_dir/by-rubric/<rubric>/`` when the results hold several rubrics.
+    What the export could not do is said through ``warn``, one line each."""
     exporter = exporter_for(fmt)
     folder = Path(results_dir)
     read = read_results_with_language(folder)
@@ -66,14 +91,31 @@ def export_results(
         graded_at=graded,
         **({"warn": warn} if warn is not None else {}),
     )
-    return exporter([result for result, _ in read], folder, options)
+    results = [result for result, _ in read]
+    rubrics = list(dict.fromkeys(r.rubric for r in results))
+    if len(rubrics) <= 1:
+        return [exporter(results, folder, options)]
+    if assignment_id is not None:
+        raise ConfigError(
+            f"--assignment-id {assignment_id} names one assignment but {folder} holds {len(rubrics)} rubrics "
+            f"({', '.join(rubrics)}): export each rubric's results on its own"
+        )
+    written = []
+    for rubric in rubrics:
+        target = folder / PER_RUBRIC_DIR / file_stem(rubric)
+        target.mkdir(parents=True, exist_ok=True)
+        written.append(exporter([r for r in results if r.rubric == rubric], target, options))
+    return written
 
 
 __all__ = [
     "FORMATS",
+    "PER_RUBRIC_DIR",
+    "WHERE",
     "ExportOptions",
     "export_results",
     "exporter_for",
+    "formats_help",
     "gradescope_results",
     "read_results",
     "result_from_json",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from grader.export import export_results
 from grader.export.results_file import result_to_json
 from grader.models.results import CellResult, ItemResult, Message, Result
 
@@ -118,3 +120,10 @@ def canvas_results() -> list[Result]:
         result("98770", "subs.zip/pratamarizky_LATE_98770_1202_tugas.ipynb", (scored("hcv.split", 5, 20),)),
         result("2201009", "2201009/tugas.ipynb", (scored("hcv.split", 10, 20),)),
     ]
+
+
+def export_one(results_dir: Path, fmt: str, lang: str | None = None, **options: Any) -> Path:
+    """The one file (or folder) an export of a single rubric's results writes."""
+    written = export_results(results_dir, fmt, lang, **options)
+    assert len(written) == 1, written
+    return written[0]

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from grader.errors import ConfigError
-from grader.export import ExportOptions, export_results
+from grader.export import ExportOptions
 from grader.export.canvas import write_canvas_csv
 from grader.models.lms import canvas_user_id
 
-from .builders import canvas_results, result, scored, write_results
+from .builders import canvas_results, export_one, result, scored, write_results
 
 EXPORT = Path(__file__).parent / "fixtures" / "canvas-gradebook-export.csv"
 _TOTALS = re.compile(r"Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade")
@@ -71,7 +71,7 @@ def test_the_reader_reads_canvas_own_export() -> None:
 def test_export_fills_an_existing_assignment(tmp_path: Path) -> None:
     warnings: list[str] = []
     folder = write_results(tmp_path / "out", canvas_results())
-    path = export_results(folder, "canvas", assignment_id=48213, warn=warnings.append)
+    path = export_one(folder, "canvas", assignment_id=48213, warn=warnings.append)
     assert path == folder / "canvas.csv"
     text = path.read_text(encoding="utf-8")
     assert next(csv.reader(io.StringIO(text))) == [
@@ -103,7 +103,7 @@ def test_one_assignment_id_for_two_rubrics_is_refused(tmp_path: Path) -> None:
 
 
 def test_names_that_look_like_formulas_stay_text(results_dir: Path) -> None:
-    rows = list(csv.reader(io.StringIO(export_results(results_dir, "canvas").read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(export_one(results_dir, "canvas").read_text(encoding="utf-8"))))
     assert rows[-1][:3] == ['\'=HYPERLINK("x")', "", '\'=HYPERLINK("x")']
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from grader.errors import ConfigError
 from grader.export import export_results, read_results
+from grader.models.results import Result
 
-from .builders import LOSS_FEEDBACK, class_results
+from .builders import LOSS_FEEDBACK, class_results, export_one, result, scored, write_results
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -28,7 +31,7 @@ def test_results_jsonl_round_trips_to_results(results_dir: Path) -> None:
 
 
 def test_plain_csv(results_dir: Path) -> None:
-    path = export_results(results_dir, "csv")
+    path = export_one(results_dir, "csv")
     assert path == results_dir / "grades.csv"
     rows = read_csv(path)
     assert rows[0] == [
@@ -47,7 +50,7 @@ def test_plain_csv(results_dir: Path) -> None:
 
 
 def test_junit(results_dir: Path) -> None:
-    path = export_results(results_dir, "junit")
+    path = export_one(results_dir, "junit")
     root = ET.parse(path).getroot()
     assert root.tag == "testsuites"
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("7", "3", "1")
@@ -74,24 +77,24 @@ def test_junit(results_dir: Path) -> None:
 )
 def test_unknown_format_suggests_the_closest(results_dir: Path, typo: str, suggestion: str) -> None:
     with pytest.raises(ConfigError, match=f"did you mean '{suggestion}'"):
-        export_results(results_dir, typo)
+        export_one(results_dir, typo)
 
 
 def test_unknown_format_without_a_close_name(results_dir: Path) -> None:
     with pytest.raises(ConfigError, match="choose from csv, canvas, moodle, gradescope, junit"):
-        export_results(results_dir, "xlsx")
+        export_one(results_dir, "xlsx")
 
 
 def test_missing_results_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"results\.jsonl does not exist"):
-        export_results(tmp_path, "csv")
+        export_one(tmp_path, "csv")
 
 
 def test_bad_line_names_file_and_line(results_dir: Path) -> None:
     with open(results_dir / "results.jsonl", "a", encoding="utf-8") as handle:
         handle.write('\n{"schema": 1, "submission": "x"}\n')
     with pytest.raises(ConfigError, match=r"results\.jsonl:5: not a result JSON line"):
-        export_results(results_dir, "csv")
+        export_one(results_dir, "csv")
 
 
 def test_other_schema_is_refused(tmp_path: Path) -> None:
@@ -99,7 +102,7 @@ def test_other_schema_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "results.jsonl").write_text(json.dumps({"schema": 2, "submission": "x", "status": "graded"}) + "\n")
     with pytest.raises(ConfigError, match="schema 2"):
-        export_results(folder, "csv")
+        export_one(folder, "csv")
 
 
 JENKINS_XSD = Path(__file__).parent / "fixtures" / "jenkins-junit.xsd"
@@ -113,7 +116,7 @@ def _xmllint(schema: Path, document: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.skipif(shutil.which("xmllint") is None, reason="xmllint (libxml2-utils) is not installed")
 def test_junit_is_valid_against_the_jenkins_schema(results_dir: Path, tmp_path: Path) -> None:
-    checked = _xmllint(JENKINS_XSD, export_results(results_dir, "junit"))
+    checked = _xmllint(JENKINS_XSD, export_one(results_dir, "junit"))
     assert checked.returncode == 0, checked.stderr
     # The schema fixture can fail: a property inside a testcase (the old layout) is refused.
     bad = tmp_path / "bad.xml"
@@ -126,6 +129,52 @@ def test_junit_is_valid_against_the_jenkins_schema(results_dir: Path, tmp_path: 
 
 
 def test_junit_item_points_are_the_case_output(results_dir: Path) -> None:
-    case = ET.parse(export_results(results_dir, "junit")).getroot().find("testsuite/testcase[@name='hcv.integrity']")
+    case = ET.parse(export_one(results_dir, "junit")).getroot().find("testsuite/testcase[@name='hcv.integrity']")
     assert case is not None and case.find("properties") is None
     assert case.find("system-out").text == "Secret claims\n7.5/10 (hidden)"
+
+
+def _two_rubrics() -> list[Result]:
+    first = class_results()
+    return [*first, replace(result("2201001", "lab2/2201001.ipynb", (scored("mlp.split", 5, 10),)), rubric="mlp")]
+
+
+def test_several_rubrics_give_one_export_each(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", _two_rubrics())
+    written = export_results(folder, "csv")
+    assert written == [folder / "by-rubric" / "hcv" / "grades.csv", folder / "by-rubric" / "mlp" / "grades.csv"]
+    assert [len(read_csv(p)) for p in written] == [4, 2]  # header + that rubric's submissions
+    assert read_csv(written[1])[0][-1] == "mlp.split"  # no column of the other rubric's items
+
+
+def test_one_assignment_id_for_several_rubrics_is_one_line(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", _two_rubrics())
+    with pytest.raises(ConfigError, match="holds 2 rubrics"):
+        export_results(folder, "canvas", assignment_id=3)
+
+
+def test_export_help_lists_every_format_and_its_file(capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["export", "--help"])
+    text = capsys.readouterr().out
+    for name, where in [
+        ("csv", "grades.csv"),
+        ("canvas", "canvas.csv"),
+        ("moodle", "moodle.csv"),
+        ("gradescope", "gradescope/"),
+        ("junit", "junit.xml"),
+    ]:
+        assert re.search(rf"^  {name} +{re.escape(where)}", text, re.MULTILINE), name
+    assert "by-rubric/<rubric>/" in text
+
+
+def test_cli_prints_each_file_and_warns_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.cli import main
+
+    folder = write_results(tmp_path / "out", class_results())
+    assert main(["export", str(folder), "--format", "moodle"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == str(folder / "moodle.csv")
+    assert err.count("warning: ") == 3 and "subs/anonymous.ipynb: no Moodle participant id" in err

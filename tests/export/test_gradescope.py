@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from grader.export import export_results, gradescope_results
+from grader.export import gradescope_results
 
-from .builders import LOSS_FEEDBACK, class_results, write_results
+from .builders import LOSS_FEEDBACK, class_results, export_one, write_results
 
 # Gradescope's autograder specification (gradescope-autograders.readthedocs.io, "Autograder
 # Specifications", results.json): each key the file may hold, with the JSON types it allows.
@@ -88,7 +88,7 @@ def test_the_checker_can_fail() -> None:
 
 @pytest.fixture
 def bundle(results_dir: Path) -> Path:
-    folder = export_results(results_dir, "gradescope")
+    folder = export_one(results_dir, "gradescope")
     assert folder == results_dir / "gradescope"
     return folder
 
@@ -137,6 +137,6 @@ def test_a_grader_failure_still_leaves_results_json(tmp_path: Path, bundle: Path
 
 
 def test_the_bundle_speaks_the_results_language(tmp_path: Path) -> None:
-    folder = export_results(write_results(tmp_path / "r", class_results()), "gradescope", "id")
+    folder = export_one(write_results(tmp_path / "r", class_results()), "gradescope", "id")
     data = json.loads(_autograder(tmp_path, folder, "exit 0\n", ()).read_text(encoding="utf-8"))
     assert "Tidak ada notebook Jupyter" in data["output"]

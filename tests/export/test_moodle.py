@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.export import export_results
 from grader.models.lms import MoodleParticipant, moodle_participant
 
-from .builders import class_results, moodle_results, write_results
+from .builders import class_results, export_one, moodle_results, write_results
 
 WORKSHEET = Path(__file__).parent / "fixtures" / "moodle-grading-worksheet.csv"
 # What Moodle's own download holds (mod/assign gradingtable.php, English strings), in order, for an
@@ -77,7 +76,7 @@ def test_the_reader_reads_moodles_own_worksheet() -> None:
 def test_export_is_a_worksheet_moodle_imports(tmp_path: Path) -> None:
     warnings: list[str] = []
     folder = write_results(tmp_path / "out", moodle_results())
-    path = export_results(folder, "moodle", warn=warnings.append)
+    path = export_one(folder, "moodle", warn=warnings.append)
     assert path == folder / "moodle.csv"
     text = path.read_text(encoding="utf-8")
     assert next(csv.reader(io.StringIO(text))) == MOODLE_HEADER
@@ -99,7 +98,7 @@ def test_export_is_a_worksheet_moodle_imports(tmp_path: Path) -> None:
 
 def test_results_without_moodle_names_warn_for_each(results_dir: Path) -> None:
     warnings: list[str] = []
-    rows = list(csv.reader(io.StringIO(export_results(results_dir, "moodle", warn=warnings.append).read_text())))
+    rows = list(csv.reader(io.StringIO(export_one(results_dir, "moodle", warn=warnings.append).read_text())))
     assert rows == [MOODLE_HEADER]
     assert [w.split(":")[0] for w in warnings] == [r.submission for r in class_results()]
 
