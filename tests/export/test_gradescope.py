@@ -110,7 +110,9 @@ def _autograder(tmp_path: Path, bundle: Path, grader_body: str, notebooks: tuple
     fake.write_text("#!/usr/bin/env bash\n" + grader_body, encoding="utf-8")
     fake.chmod(0o755)
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER": str(fake)}
-    done = subprocess.run([str(bundle / "run_autograder")], env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(bundle / "run_autograder")], env=env, cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     return root / "results" / "results.json"
 
@@ -140,3 +142,24 @@ def test_the_bundle_speaks_the_results_language(tmp_path: Path) -> None:
     folder = export_one(write_results(tmp_path / "r", class_results()), "gradescope", "id")
     data = json.loads(_autograder(tmp_path, folder, "exit 0\n", ()).read_text(encoding="utf-8"))
     assert "Tidak ada notebook Jupyter" in data["output"]
+
+
+def test_check_hands_gradescope_option_to_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``grader check --gradescope FILE`` reaches the command (stand-in: nothing is executed)."""
+    from grader import cli
+    from grader.commands import check
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(check, "main", lambda **kwargs: seen.update(kwargs) or 0)
+    assert cli.main(["check", "nb.ipynb", "--rubric", "hcv", "--gradescope", "/r/results.json"]) == 0
+    assert seen["gradescope_out"] == "/r/results.json" and seen["notebook"] == "nb.ipynb"
+
+
+def test_rubric_names_are_quoted_in_run_autograder(tmp_path: Path) -> None:
+    from grader.export.gradescope import gradescope_bundle
+
+    folder = gradescope_bundle(tmp_path / "b", "my rubric $(touch pwned)")
+    body = 'echo "$@" > "$(dirname "$0")/args"\n'
+    _autograder(tmp_path, folder, body, ("a.ipynb",))
+    assert "--rubric my rubric $(touch pwned) --lang" in (tmp_path / "args").read_text()
+    assert not list(tmp_path.rglob("pwned"))
