@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"grader {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
+    from .export import FORMATS, formats_help  # the export formats, for 'grader export --help'
 
     check = sub.add_parser("check", help="check one notebook before handing it in")
     check.add_argument("notebook")
@@ -35,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", dest="json_out", help="write the result JSON here")
     check.add_argument("--html", dest="html_out", help="write the HTML report here")
+    check.add_argument(
+        "--gradescope",
+        dest="gradescope_out",
+        help="write Gradescope's results.json here (run_autograder: /autograder/results/results.json)",
+    )
     check.add_argument(
         "--sandbox",
         dest="sandbox",
@@ -62,10 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     env_show.add_argument("name")
     env.set_defaults(find_links=None)
 
-    export = sub.add_parser("export", help="export graded results for an LMS")
-    export.add_argument("dir")
-    export.add_argument("--format", required=True, dest="fmt")
+    export = sub.add_parser(
+        "export",
+        help="export graded results for an LMS",
+        description="Write the results in DIR (results.jsonl of 'grader grade --out DIR') for an LMS or CI.",
+        epilog=formats_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("dir", metavar="DIR", help="a results folder written by 'grader grade --out'")
+    export.add_argument("--format", required=True, dest="fmt", help=f"one of {', '.join(FORMATS)} (below)")
     export.add_argument("--lang", choices=("en", "id"), help="language of the text (default: as graded)")
+    export.add_argument(
+        "--assignment-id", type=int, help="the LMS's id of the assignment (Canvas: the number in its gradebook header)"
+    )
 
     report = sub.add_parser("report", help="render a graded folder's reports again (e.g. in another language)")
     report.add_argument("dir")

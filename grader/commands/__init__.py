@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
             rubric=args.rubric,
             json_out=args.json_out,
             html_out=args.html_out,
+            gradescope_out=args.gradescope_out,
             require_sandbox=bool(args.sandbox),
             env=args.env,
             **common,
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "env":
         return env.main(action=args.env_command, name=getattr(args, "name", None), find_links=args.find_links)
     if args.command == "export":
-        return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang)
+        return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
     if args.command == "report":
         return report.main(directory=args.dir, lang=args.lang)
     if args.command == "cache":

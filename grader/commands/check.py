@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import GraderBug, SubmissionError
+from ..export.gradescope import gradescope_results
 from ..export.results_file import result_to_json
 from ..fileio import write_json_atomic, write_text_atomic
 from ..intake import open_submissions
@@ -29,6 +30,7 @@ def main(
     lang: str = "en",
     json_out: str | None = None,
     html_out: str | None = None,
+    gradescope_out: str | None = None,
     cache_dir: str | None = None,
     no_cache: bool = False,
     cache_max_size: str | None = None,
@@ -61,6 +63,8 @@ def main(
     print_summary(graded.result, Console(), lang=lang, student_view=True)
     if json_out:
         write_json_atomic(Path(json_out), result_to_json(graded.result, lang), indent=1)
+    if gradescope_out:
+        write_json_atomic(Path(gradescope_out), gradescope_results(graded.result, lang), indent=1)
     if html_out:
         write_text_atomic(
             Path(html_out), render_submission_html(graded.result, graded.evidence, lang=lang, student_view=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..fileio import write_text_atomic
 from ..i18n import feedback_text, labels, note_texts, title_text
 from ..models.results import Result
+from .options import DEFAULT_OPTIONS, ExportOptions
 from .summary import number, status_line, student_key
 
 JUNIT_FILE = "junit.xml"
@@ -26,6 +27,7 @@ def _first_line(text: str) -> str:
 
 
 def _properties(parent: ET.Element, values: dict[str, str]) -> None:
+    """Suite-level properties: the only place the Jenkins schema allows them."""
     properties = ET.SubElement(parent, "properties")
     for name, value in values.items():
         ET.SubElement(properties, "property", name=name, value=_xml(value))
@@ -61,18 +63,13 @@ def _suite(result: Result, lang: str) -> ET.Element:
     for item in result.items:
         title, feedback = title_text(item, lang), feedback_text(item, lang)
         case = ET.SubElement(suite, "testcase", classname=_xml(result.rubric), name=_xml(item.id), time="0")
-        _properties(
-            case,
-            {
-                "title": title,
-                "points": number(item.points),
-                "max_points": number(item.max_points),
-                "visibility": item.visibility,
-            },
-        )
         if not item.passed:
             failure = ET.SubElement(case, "failure", type=item.check, message=_xml(_first_line(feedback) or title))
             failure.text = _xml(feedback)
+        # The Jenkins schema allows no properties in a testcase: the item's title and points are
+        # its output, after the failure as the schema orders them.
+        points = f"{number(item.points)}/{number(item.max_points)}"
+        ET.SubElement(case, "system-out").text = _xml(f"{title}\n{points} ({item.visibility})")
     where = labels(lang)["cell_number"]  # code cells numbered as Jupyter numbers them
     cell_errors = [f"{where.format(index=n)}: {c.error}" for n, c in enumerate(result.cells, start=1) if c.error]
     notes = note_texts(result, lang)
@@ -81,8 +78,9 @@ def _suite(result: Result, lang: str) -> ET.Element:
     return suite
 
 
-def write_junit(results: Sequence[Result], results_dir: Path, lang: str = "en") -> Path:
+def write_junit(results: Sequence[Result], results_dir: Path, options: ExportOptions = DEFAULT_OPTIONS) -> Path:
     """``junit.xml`` with a ``testsuites`` root holding every submission."""
+    lang = options.lang
     root = ET.Element(
         "testsuites",
         name="grader",

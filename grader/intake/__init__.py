@@ -24,14 +24,15 @@ from pathlib import Path
 import nbformat
 
 from ..errors import SubmissionError
+from ..models.lms import CANVAS_FILE, MOODLE_FOLDER
 from ..models.submission import Submission
 from .archive import ArchiveRefused, ZipLimits, unpack_download
 from .files import left_out_reason, notebook_source, submission_folder
 
 DEFAULT_LIMITS = ZipLimits()
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
-_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_?$")
-_CANVAS = re.compile(r"^(?P<login>[a-z0-9]+)_(?:LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$", re.IGNORECASE)
+_MOODLE = MOODLE_FOLDER
+_CANVAS = CANVAS_FILE
 _GRADESCOPE = re.compile(r"^submission_(?P<id>\d+)$")
 SKIP_DIRS = {".ipynb_checkpoints", "__MACOSX", "__pycache__", ".git"}
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from grader.export import export_results
 from grader.export.results_file import result_to_json
 from grader.models.results import CellResult, ItemResult, Message, Result
 
@@ -96,3 +98,32 @@ def write_results(folder: Path, results: list[Result]) -> Path:
     lines = [json.dumps(result_to_json(r), ensure_ascii=False) for r in results]
     (folder / "results.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
+
+
+def moodle_results() -> list[Result]:
+    """A Moodle download graded: a folder per student, a prefixed file, and a loose notebook."""
+    return [
+        result(
+            "123456",
+            "tugas.zip/Ayu Lestari_123456_assignsubmission_file_/tugas.ipynb",
+            (scored("hcv.split", 20, 20), scored("hcv.loss_plot", 0, 20, feedback="Plot <val_loss> & label it")),
+        ),
+        result(None, "tugas.zip/Budi Santoso_98_assignsubmission_file_tugas.ipynb", (scored("hcv.split", 20, 20),)),
+        result("loose", "extra/loose.ipynb", (scored("hcv.split", 10, 20),)),
+    ]
+
+
+def canvas_results() -> list[Result]:
+    """A Canvas download graded (on time and late), and a notebook from elsewhere."""
+    return [
+        result("98765", "subs.zip/anggrainidewi_98765_1201_tugas.ipynb", (scored("hcv.split", 20, 20),)),
+        result("98770", "subs.zip/pratamarizky_LATE_98770_1202_tugas.ipynb", (scored("hcv.split", 5, 20),)),
+        result("2201009", "2201009/tugas.ipynb", (scored("hcv.split", 10, 20),)),
+    ]
+
+
+def export_one(results_dir: Path, fmt: str, lang: str | None = None, **options: Any) -> Path:
+    """The one file (or folder) an export of a single rubric's results writes."""
+    written = export_results(results_dir, fmt, lang, **options)
+    assert len(written) == 1, written
+    return written[0]

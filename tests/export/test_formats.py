@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from grader.errors import ConfigError
 from grader.export import export_results, read_results
+from grader.models.results import Result
 
-from .builders import LOSS_FEEDBACK, class_results, result, scored, write_results
+from .builders import LOSS_FEEDBACK, class_results, export_one, result, scored, write_results
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -26,7 +31,7 @@ def test_results_jsonl_round_trips_to_results(results_dir: Path) -> None:
 
 
 def test_plain_csv(results_dir: Path) -> None:
-    path = export_results(results_dir, "csv")
+    path = export_one(results_dir, "csv")
     assert path == results_dir / "grades.csv"
     rows = read_csv(path)
     assert rows[0] == [
@@ -44,70 +49,8 @@ def test_plain_csv(results_dir: Path) -> None:
     assert rows[3][:3] == ['\'=HYPERLINK("x")', "subs/evil.ipynb", "timeout"]  # never a formula
 
 
-def test_canvas_gradebook(results_dir: Path) -> None:
-    rows = read_csv(export_results(results_dir, "canvas"))
-    assert rows[0] == ["Student", "ID", "SIS User ID", "Section", "hcv"]
-    assert rows[1] == ["Points Possible", "", "", "", "50"]
-    assert rows[2] == ["2201001", "2201001", "", "", "27.5"]  # numeric: a Canvas user id
-    assert rows[3] == ["anonymous", "", "", "", "40"]  # no id: the file name, for a person
-    assert rows[4] == ['\'=HYPERLINK("x")', "", '\'=HYPERLINK("x")', "", "0"]
-
-
-def test_canvas_existing_assignment(tmp_path: Path) -> None:
-    from grader.export.spreadsheets import write_canvas_csv
-
-    rows = read_csv(write_canvas_csv(class_results(), tmp_path, assignment_id=48213))
-    assert rows[0][-1] == "hcv (48213)"
-
-
-def test_moodle_import(results_dir: Path) -> None:
-    rows = read_csv(export_results(results_dir, "moodle"))
-    assert rows[0] == ["ID number", "Grade", "Feedback"]
-    identifier, grade, feedback = rows[1]
-    assert (identifier, grade) == ("2201001", "27.5")
-    assert feedback.splitlines()[:3] == [
-        "graded",
-        "✓ hcv.split (20/20)",
-        "✗ Loss curves (0/20): No validation loss curve.",
-    ]
-    assert "Secret claims" not in feedback  # hidden items stay out of what students read
-    assert rows[2][0] == "anonymous" and "served from the grader's copy" in rows[2][2]
-    assert rows[3][2].startswith("timeout: cell 4 ran past its 600 s limit")
-
-
-def test_gradescope_one_file_per_submission(results_dir: Path) -> None:
-    folder = export_results(results_dir, "gradescope")
-    assert folder == results_dir / "gradescope"
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["2201001.json", "HYPERLINK_x.json", "anonymous.json"]
-    data = json.loads((folder / "2201001.json").read_text(encoding="utf-8"))
-    assert data["score"] == 27.5
-    assert data["output"].startswith("graded")
-    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in data["tests"]] == [
-        ("hcv.split", 20, 20, "visible"),
-        ("Loss curves", 0, 20, "visible"),
-        ("Secret claims", 7.5, 10, "hidden"),
-    ]
-    assert data["tests"][1]["output"] == LOSS_FEEDBACK
-    assert data["tests"][1]["status"] == "failed"
-
-
-def test_gradescope_single_submission(tmp_path: Path) -> None:
-    folder = write_results(tmp_path / "results", class_results()[:1])
-    path = export_results(folder, "gradescope")
-    assert path == folder / "results.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["score"] == 27.5 and len(data["tests"]) == 3
-
-
-def test_gradescope_same_student_twice(tmp_path: Path) -> None:
-    twice = [result("s1", f"try{n}.ipynb", (scored("a", n, 2),)) for n in (1, 2)]
-    folder = export_results(write_results(tmp_path / "r", twice), "gradescope")
-    assert sorted(p.name for p in folder.iterdir()) == ["s1-2.json", "s1.json"]
-
-
 def test_junit(results_dir: Path) -> None:
-    path = export_results(results_dir, "junit")
+    path = export_one(results_dir, "junit")
     root = ET.parse(path).getroot()
     assert root.tag == "testsuites"
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("7", "3", "1")
@@ -134,24 +77,24 @@ def test_junit(results_dir: Path) -> None:
 )
 def test_unknown_format_suggests_the_closest(results_dir: Path, typo: str, suggestion: str) -> None:
     with pytest.raises(ConfigError, match=f"did you mean '{suggestion}'"):
-        export_results(results_dir, typo)
+        export_one(results_dir, typo)
 
 
 def test_unknown_format_without_a_close_name(results_dir: Path) -> None:
     with pytest.raises(ConfigError, match="choose from csv, canvas, moodle, gradescope, junit"):
-        export_results(results_dir, "xlsx")
+        export_one(results_dir, "xlsx")
 
 
 def test_missing_results_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"results\.jsonl does not exist"):
-        export_results(tmp_path, "csv")
+        export_one(tmp_path, "csv")
 
 
 def test_bad_line_names_file_and_line(results_dir: Path) -> None:
     with open(results_dir / "results.jsonl", "a", encoding="utf-8") as handle:
         handle.write('\n{"schema": 1, "submission": "x"}\n')
     with pytest.raises(ConfigError, match=r"results\.jsonl:5: not a result JSON line"):
-        export_results(results_dir, "csv")
+        export_one(results_dir, "csv")
 
 
 def test_other_schema_is_refused(tmp_path: Path) -> None:
@@ -159,4 +102,79 @@ def test_other_schema_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "results.jsonl").write_text(json.dumps({"schema": 2, "submission": "x", "status": "graded"}) + "\n")
     with pytest.raises(ConfigError, match="schema 2"):
-        export_results(folder, "csv")
+        export_one(folder, "csv")
+
+
+JENKINS_XSD = Path(__file__).parent / "fixtures" / "jenkins-junit.xsd"
+
+
+def _xmllint(schema: Path, document: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["xmllint", "--noout", "--schema", str(schema), str(document)], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.skipif(shutil.which("xmllint") is None, reason="xmllint (libxml2-utils) is not installed")
+def test_junit_is_valid_against_the_jenkins_schema(results_dir: Path, tmp_path: Path) -> None:
+    checked = _xmllint(JENKINS_XSD, export_one(results_dir, "junit"))
+    assert checked.returncode == 0, checked.stderr
+    # The schema fixture can fail: a property inside a testcase (the old layout) is refused.
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        '<testsuites><testsuite name="s" tests="1"><testcase name="c">'
+        '<properties><property name="p" value="v"/></properties></testcase></testsuite></testsuites>',
+        encoding="utf-8",
+    )
+    assert _xmllint(JENKINS_XSD, bad).returncode != 0
+
+
+def test_junit_item_points_are_the_case_output(results_dir: Path) -> None:
+    case = ET.parse(export_one(results_dir, "junit")).getroot().find("testsuite/testcase[@name='hcv.integrity']")
+    assert case is not None and case.find("properties") is None
+    assert case.find("system-out").text == "Secret claims\n7.5/10 (hidden)"
+
+
+def _two_rubrics() -> list[Result]:
+    first = class_results()
+    return [*first, replace(result("2201001", "lab2/2201001.ipynb", (scored("mlp.split", 5, 10),)), rubric="mlp")]
+
+
+def test_several_rubrics_give_one_export_each(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", _two_rubrics())
+    written = export_results(folder, "csv")
+    assert written == [folder / "by-rubric" / "hcv" / "grades.csv", folder / "by-rubric" / "mlp" / "grades.csv"]
+    assert [len(read_csv(p)) for p in written] == [4, 2]  # header + that rubric's submissions
+    assert read_csv(written[1])[0][-1] == "mlp.split"  # no column of the other rubric's items
+
+
+def test_one_assignment_id_for_several_rubrics_is_one_line(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", _two_rubrics())
+    with pytest.raises(ConfigError, match="holds 2 rubrics"):
+        export_results(folder, "canvas", assignment_id=3)
+
+
+def test_export_help_lists_every_format_and_its_file(capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["export", "--help"])
+    text = capsys.readouterr().out
+    for name, where in [
+        ("csv", "grades.csv"),
+        ("canvas", "canvas.csv"),
+        ("moodle", "moodle.csv"),
+        ("gradescope", "gradescope/"),
+        ("junit", "junit.xml"),
+    ]:
+        assert re.search(rf"^  {name} +{re.escape(where)}", text, re.MULTILINE), name
+    assert "by-rubric/<rubric>/" in text
+
+
+def test_cli_prints_each_file_and_warns_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.cli import main
+
+    folder = write_results(tmp_path / "out", class_results())
+    assert main(["export", str(folder), "--format", "moodle"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == str(folder / "moodle.csv")
+    assert err.count("warning: ") == 3 and "subs/anonymous.ipynb: no Moodle participant id" in err
