@@ -1,7 +1,9 @@
 """Command line: parses arguments and calls the pipeline; nothing else lives here.
 
-Exit codes: 0 all required items passed - 1 graded, something failed - 2 the input could not
-be graded (one line on stderr) - 3 the grader itself failed.
+Exit codes: 0 ok (``check``: all required items passed; ``grade``: every submission graded,
+whatever the scores) - 1 ``check``: graded, something failed; ``grade``: some submissions could
+not be graded - 2 the input could not be graded (one line on stderr) - 3 the grader itself
+failed - 130 stopped by Ctrl-C or SIGTERM (what was graded is kept).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import GraderError
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_BUG, EXIT_STOPPED = 0, 1, 2, 3, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", required=True, help="folder for results and reports")
     _common(grade)
     grade.add_argument("--env", help="grading environment (default: the rubric's, else 'own', the grader's)")
-    grade.add_argument("--workers", type=int, default=1)
+    grade.add_argument(
+        "--workers", type=int, help="notebooks graded at once (default: the usable cores; each kernel gets its share)"
+    )
+    grade.add_argument("--db", help="gradebook: an SQLAlchemy URL or an SQLite file (default: OUT/gradebook.sqlite)")
     grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
 
     env = sub.add_parser("env", help="grading environments (built once with uv, cached)")
@@ -166,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("grader: interrupted", file=sys.stderr)
-        return EXIT_BUG
+        return EXIT_STOPPED
     except Exception as exc:  # the grader itself failed: say so in one line, log the rest
         logging.getLogger(__name__).debug("internal error", exc_info=True)
         print(

@@ -53,3 +53,11 @@ class GraderBug(GraderError):
     """The grader itself failed (a defect, or the machine: a full disk, a lost worker)."""
 
     exit_code = 3
+
+
+class GradingStopped(GraderError):
+    """The instructor stopped grading (Ctrl-C, SIGTERM): no new notebook is started and the
+    running ones are killed; what was graded before is kept.  Exit code 130, as a shell gives
+    a command ended by Ctrl-C."""
+
+    exit_code = 130

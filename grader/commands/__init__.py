@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
             executor=args.executor,
             no_sandbox=args.no_sandbox,
             env=args.env,
+            db=args.db,
             **common,
         )
     if args.command == "env":

@@ -1,11 +1,24 @@
-"""``grader grade SUBMISSIONS --out DIR``: grade a whole class into JSON and HTML reports."""
+"""``grader grade SUBMISSIONS --out DIR``: grade a whole class into its gradebook, JSON and HTML reports.
+
+Each result is committed to the gradebook (``DIR/gradebook.sqlite``, or ``--db URL``) and its
+reports written the moment it exists; a rerun grades only what changed.  Ctrl-C or SIGTERM stops
+cleanly (exit 130).  Exit 0: every submission graded, whatever the scores; 1: some could not be
+graded (not a notebook, a timeout, a dead kernel); 3: the grader failed on some.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ConfigError, GraderBug
+from ..errors import ConfigError, GraderBug, GradingStopped
+from ..execute.stop import request_stop, reset
+from ..execute.threads import thread_share, usable_cores
+from ..gradebook import Gradebook, database_url
 from ..models.rubric import Rubric
 from ..pipeline import (
     Graded,
@@ -17,11 +30,12 @@ from ..pipeline import (
     grade_jobs,
     open_jobs,
     sandbox_choice,
-    write_class_outputs,
-    write_submission_outputs,
 )
+from ..pipeline.classrun import ClassRun, open_class_run
 from ..report import gap_note
 from .env import show_progress, warn
+from .progress import progress_for
+from .summary import summary_lines
 
 
 def main(
@@ -31,17 +45,19 @@ def main(
     rubric: str | None = None,
     data_dir: str | None = None,
     lang: str = "en",
-    workers: int = 1,
+    workers: int | None = None,
     executor: str = "local",
     cache_dir: str | None = None,
     no_cache: bool = False,
     cache_max_size: str | None = None,
     no_sandbox: bool = False,
     env: str | None = None,
+    db: str | None = None,
 ) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out``."""
     if executor != "local":
         raise ConfigError(f"--executor {executor}: only 'local' is available in this version (dask is not built yet)")
+    workers = usable_cores() if workers is None else workers
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
     sandboxed, warning = sandbox_choice(required=True, allowed=not no_sandbox)
@@ -52,37 +68,80 @@ def main(
     cache = cache_from(cache_dir, no_cache, cache_max_size)
     data = data_dir_from(data_dir)
     work_root = out_dir / ".work" if cache is None else None
+    threads = thread_share(usable_cores(), workers)
 
     def settings_for(r: Rubric) -> GradeSettings:  # once per rubric
         environment = environment_for(r, env, show_progress, warn)
-        return GradeSettings(r, data, sandboxed, cache, work_root=work_root, environment=environment)
+        return GradeSettings(r, data, sandboxed, cache, work_root=work_root, environment=environment, threads=threads)
 
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
-    with open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
-        results = _grade_and_write(jobs, workers, out_dir, lang)
-    note = gap_note([g.result for g in results], lang)
+    with Gradebook(database_url(db, out_dir)) as book, open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
+        run = open_class_run(book, jobs, out_dir, lang)
+        page = _grade(run, workers)
+    results = [run.results[i] for i in range(len(jobs))]
+    note = gap_note(results, lang)
     if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
         print(f"grader: {note}", file=sys.stderr)
-    faults = [(job, g.result) for g, job in zip(results, jobs, strict=True) if g.result.status == "error"]
+    print("\n".join(summary_lines(run, page)))
+    faults = [r for r in results if r.status == "error"]
     if faults:  # the grader's own failure: every report is written, and the exit code says so
-        first, result = faults[0]
         raise GraderBug(
             f"{len(faults)} of {len(jobs)} notebooks were not graded because the grader failed "
-            f"(first: {first.submission.display}: {result.reason}); grade them again once that is fixed"
+            f"(first: {faults[0].submission}: {faults[0].reason}); grade them again once that is fixed"
         )
-    return 0 if all(g.result.all_required_passed for g in results) else 1
+    return 0 if all(r.status == "graded" for r in results) else 1
 
 
-def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str) -> list[Graded]:
-    def graded(index: int, job: Job, done: Graded) -> None:
-        write_submission_outputs(done, out_dir, job.stem, lang)
-        r = done.result
+def _grade(run: ClassRun, workers: int) -> Path:
+    """Grade what is pending, each result kept as it comes; the class page written at the end
+    (and when stopped, with what was graded, before saying so)."""
+    pending = run.pending
+    if run.reused:
         print(
-            f"[{index + 1}/{len(jobs)}] {job.submission.display}: {round(r.score, 1):g}/{r.max_score:g} {r.status} "
-            f"({r.duration_s:.0f} s)" + (f": {r.reason}" if r.status == "error" else ""),
+            f"grader: {len(run.reused)} of {len(run.jobs)} unchanged since graded: their results are reused",
             file=sys.stderr,
         )
+    progress = progress_for(len(run.jobs), len(run.reused))
 
-    results = grade_jobs(jobs, workers, graded)
-    write_class_outputs([(g.result, job.stem) for g, job in zip(results, jobs, strict=True)], out_dir, lang)
-    return results
+    def graded(local: int, job: Job, done: Graded) -> None:
+        index = pending[local]
+        run.graded(index, job, done)
+        progress.done(index, run.results[index])
+
+    try:
+        with _stoppable():
+            grade_jobs([run.jobs[i] for i in pending], workers, graded)
+    except GradingStopped:
+        progress.close()
+        run.finish(interrupted=True)
+        raise GradingStopped(
+            f"stopped: {len(run.results)} of {len(run.jobs)} graded and kept, running notebooks killed; "
+            "run the same command again to finish"
+        ) from None
+    progress.close()
+    return run.finish()
+
+
+@contextmanager
+def _stoppable() -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the grading (no new notebook, running kernels killed) instead of
+    killing the grader; a second Ctrl-C is Python's own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def stop(signum: int, frame: object) -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        request_stop()
+
+    reset()
+    for sig in previous:
+        signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        reset()

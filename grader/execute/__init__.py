@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import GraderBug
 from ..models.execution import ExecutionJob, ExecutionOutcome
 from .launch import Confinement, Wrapper, launch
+from .threads import thread_env
 from .workspace import Workspace, create_workspace, host_path_mapper, new_token
 
 __all__ = ["Confinement", "ExecutionResult", "Workspace", "Wrapper", "execute_notebook", "host_path_mapper"]
@@ -38,6 +39,7 @@ def execute_notebook(
     wrap: Wrapper | None = None,
     prepare: Callable[[Workspace], dict[str, str]] | None = None,
     python: str | None = None,
+    threads: int | None = None,
 ) -> ExecutionResult:
     """Copy ``notebook`` into a workspace under ``root``, run it, and return the outcome.
 
@@ -46,6 +48,8 @@ def execute_notebook(
     ``wrap`` confines the worker: a ``Confinement`` such as ``Sandbox(...)`` (a bare command
     wrapper is still accepted; see ``launch.confinement``).
     ``python``: the interpreter of a grading environment the kernel runs in (default: this one).
+    ``threads``: the kernel's BLAS/OpenMP/TensorFlow threads (its share of the cores; default:
+    the libraries' own choice).
     """
     # every path the worker is handed is absolute: inside the sandbox it starts in another folder
     root = Path(os.path.abspath(root))
@@ -61,7 +65,7 @@ def execute_notebook(
         seed=seed,
         token=new_token(),
         datasets=served,
-        kernel_env=workspace.kernel_env(),
+        kernel_env={**workspace.kernel_env(), **(thread_env(threads) if threads else {})},
         python=None if python is None else os.path.abspath(python) if os.sep in python else python,
     )
     relative = job.relative_paths()

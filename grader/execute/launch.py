@@ -27,11 +27,12 @@ from typing import Any, Protocol, runtime_checkable
 import nbformat
 
 from .. import channel
-from ..errors import GraderBug
+from ..errors import GraderBug, GradingStopped
 from ..fileio import write_json_atomic
 from ..models.execution import HARD_LIMIT_MARGIN_S, CellRun, ExecutionJob, ExecutionOutcome, RunStatus
 from .quota import FILE_KIND, Keeper
 from .runner import code_cells
+from .stop import registered, stopping
 
 READER_GRACE_S = 30.0
 GRADER_FAULT = "the grader failed to run the notebook"
@@ -143,6 +144,9 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S
     reports = Reports(keeper=Keeper(job))
     with open(os.path.join(job.out_dir, LOG_NAME), "wb") as log:
+        if stopping():
+            os.close(key_read)
+            raise GradingStopped("grading was stopped before this notebook started")
         try:
             process = subprocess.Popen(
                 list(command),
@@ -160,17 +164,20 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
         reader = threading.Thread(target=reports.read, args=(process.stdout, key), daemon=True)
         reader.start()
         code: int | None
-        try:
-            code = process.wait(timeout=hard_limit)
-        except KeyboardInterrupt:
-            # the worker (or the sandbox supervisor) runs in its own session: stop it too
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            raise
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            code = None
+        with registered(process):  # a stop (Ctrl-C) kills it and everything below it
+            try:
+                code = process.wait(timeout=hard_limit)
+            except KeyboardInterrupt:
+                # the worker (or the sandbox supervisor) runs in its own session: stop it too
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+                raise
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                code = None
         reader.join(READER_GRACE_S)
+        if stopping():  # killed by the stop, or ended as it came: not a verdict on the notebook
+            raise GradingStopped("grading was stopped while this notebook ran")
     outcome = settle(job, source, reports, code, hard_limit, confined)
     write_json_atomic(os.path.join(job.out_dir, "outcome.json"), outcome.to_json())
     return outcome

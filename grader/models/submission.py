@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 
@@ -26,6 +27,8 @@ class Submission:
     left_out: tuple[tuple[str, str], ...] = ()
     """Files beside the notebook that were not handed to the run, each (name, why): ``link``,
     ``special`` (a device, FIFO or socket) or ``hard_link``."""
+    submitted_at: datetime | None = None
+    """When the LMS says it was handed in, where the download tells (else None: the file's time is used)."""
 
     @property
     def content(self) -> Path:

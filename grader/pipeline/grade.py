@@ -27,6 +27,7 @@ from ..models.rubric import Rubric
 from ..models.submission import Submission
 from ..scoring import cell_results, score_items, total, words
 from ..scoring.notes import note_messages
+from . import activity
 from .plan import Job
 from .settings import GradeSettings
 
@@ -115,6 +116,7 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
         "wrap": _confinement(settings),
         "prepare": _stager(settings),
         "python": None if settings.environment is None else str(settings.environment.python),
+        "threads": settings.threads,
     }
     if settings.cache is None:
         base = settings.work_root or Path(tempfile.mkdtemp(prefix="grader-run-"))
@@ -279,7 +281,8 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if submission.problem:
         return Graded(invalid_result(submission, rubric, submission.problem), None)
     start = time.monotonic()
-    outcome, workspace = run_submission(submission, settings)
+    with activity.running(submission.display):
+        outcome, workspace = run_submission(submission, settings)
     if outcome.status == "error":
         result = fault_result(submission, settings, outcome, time.monotonic() - start)
         return Graded(result, None, {}, outcome, workspace)

@@ -28,6 +28,8 @@ class GradeSettings:
     seed: int = 0
     environment: BuiltEnv | None = None
     """The grading environment the kernel runs in (None: the grader's own)."""
+    threads: int | None = None
+    """Each kernel's BLAS/OpenMP/TensorFlow threads: its share of the cores (None: the libraries' choice)."""
 
     def __post_init__(self) -> None:
         # the sandboxed worker starts in another folder: a relative path would name nothing there
