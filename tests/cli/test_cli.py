@@ -102,7 +102,7 @@ def test_grade_a_folder_writes_reports_and_exports(tmp_path, run_store):
         ]
         + ([] if _sandbox() else ["--no-sandbox"])
     )
-    assert code == 1  # the flawed examples fail items
+    assert code == 0  # every submission was graded (the flawed examples fail items: that is a score, not a failure)
     lines = (out / "results.jsonl").read_text().strip().splitlines()
     assert len(lines) == len(list(folder.glob("*.ipynb")))
     assert (out / "index.html").exists()

@@ -120,8 +120,9 @@ def test_interrupted_or_failed_grading_removes_the_unpacked_copy(
 ) -> None:
     seen: list[Path] = []
     monkeypatch.setattr(grade_command, "grade_jobs", stand_in(seen, then=raised))
-    assert _grade(download, rubric, tmp_path / "out", "--no-sandbox") == 3
-    said = "interrupted" if isinstance(raised, KeyboardInterrupt) else "internal error"
+    interrupted = isinstance(raised, KeyboardInterrupt)
+    assert _grade(download, rubric, tmp_path / "out", "--no-sandbox") == (130 if interrupted else 3)
+    said = "interrupted" if interrupted else "internal error"
     assert said in capsys.readouterr().err
     assert len(seen) == 1 and not seen[0].exists()
     assert unpacked_copies(scratch) == []

@@ -1,0 +1,141 @@
+"""Grading a class into its gradebook, without a kernel: what is reused, what is graded again,
+which submission of a student counts, and the class outputs written as results arrive."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.gradebook import Gradebook, database_url
+from grader.intake import collect_submissions
+from grader.pipeline import GradeSettings, Graded, invalid_result, plan_jobs, rubric_from
+from grader.pipeline import classrun
+from grader.pipeline.classrun import ClassRun, open_class_run
+
+
+def _notebook(path: Path, source: str, mtime: float | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), str(path))
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    subs = tmp_path / "subs"
+    _notebook(subs / "ana_111_1_tugas.ipynb", "a = 1")
+    _notebook(subs / "budi_222_1_tugas.ipynb", "b = 1", mtime=1_000)
+    _notebook(subs / "budi_222_2_tugas.ipynb", "b = 2", mtime=2_000)  # budi's later one counts
+    return subs
+
+
+def _open(folder: Path, out: Path, rubric: str = "perceptron") -> tuple[Gradebook, ClassRun]:
+    settings = GradeSettings(rubric_from(rubric))
+    jobs = plan_jobs(collect_submissions(folder), folder, rubric, lambda _: settings)
+    out.mkdir(exist_ok=True)
+    book = Gradebook(database_url(None, out))
+    return book, open_class_run(book, jobs, out, "en")
+
+
+def _grade_all(run: ClassRun) -> list[int]:
+    """Stand-in grading of every pending job (no kernel); returns the indices graded."""
+    pending = run.pending
+    for index in pending:
+        job = run.jobs[index]
+        run.graded(index, job, Graded(invalid_result(job.submission, job.settings.rubric, f"stood in {index}"), None))
+    return pending
+
+
+def test_a_rerun_reuses_every_unchanged_result(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    assert _grade_all(run) == [0, 1, 2] and run.reused == set()
+    run.finish()
+    first = (out / "results.jsonl").read_text()
+    book.close()
+    book, again = _open(folder, out)
+    assert again.pending == [] and again.reused == {0, 1, 2}
+    assert [again.results[i] for i in range(3)] == [run.results[i] for i in range(3)]
+    again.finish()
+    assert (out / "results.jsonl").read_text() == first
+    assert book.run_count() == 3 and len(book.history("reused")) == 3
+    book.close()
+
+
+def test_a_changed_notebook_or_rubric_or_grader_is_graded_again(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    book.close()
+    _notebook(folder / "ana_111_1_tugas.ipynb", "a = 2")  # ana hands in again
+    book, run = _open(folder, out)
+    assert run.pending == [0]
+    _grade_all(run)
+    book.close()
+    book, run = _open(folder, out, rubric="activations")  # another rubric: all of them
+    assert run.pending == [0, 1, 2]
+    book.close()
+    monkeypatch.setattr(classrun, "__version__", "99.0")
+    book, run = _open(folder, out)
+    assert run.pending == [0, 1, 2]
+    book.close()
+
+
+def test_a_grader_fault_is_graded_again(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    for index in run.pending:
+        job = run.jobs[index]
+        result = invalid_result(job.submission, job.settings.rubric, "x")
+        run.graded(index, job, Graded(replace(result, status="error" if index == 1 else "graded"), None))
+    book.close()
+    book, run = _open(folder, out)
+    assert run.pending == [1]
+    book.close()
+
+
+def test_the_latest_submission_of_a_student_counts_and_the_other_is_kept(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    page = run.finish()
+    names = [run.jobs[i].stem for i in sorted(run.superseded)]
+    assert names == ["budi_222_1_tugas"]
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["submission"].rsplit("/", 1)[-1] for r in rows] == ["ana_111_1_tugas.ipynb", "budi_222_2_tugas.ipynb"]
+    assert (out / "budi_222_1_tugas.json").exists()  # kept, with its report
+    assert book.superseded_ids() == {run.ids[i] for i in run.superseded}
+    assert "budi_222_1_tugas.html" not in page.read_text()
+    book.close()
+
+
+def test_each_result_is_kept_the_moment_it_arrives(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    run.every_s = 0.0  # rewrite the class outputs with every result
+    job = run.jobs[0]
+    run.graded(0, job, Graded(invalid_result(job.submission, job.settings.rubric, "x"), None))
+    assert (out / f"{job.stem}.json").exists() and (out / f"{job.stem}.html").exists()
+    assert book.run_count() == 1
+    assert len((out / "results.jsonl").read_text().splitlines()) == 1
+    assert (out / "index.html").exists()
+    book.close()
+
+
+def test_a_lost_report_is_written_again_from_the_gradebook(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    book.close()
+    (out / "ana_111_1_tugas.json").unlink()
+    book, run = _open(folder, out)
+    assert run.pending == []
+    assert json.loads((out / "ana_111_1_tugas.json").read_text())["status"] == "invalid"
+    book.close()
