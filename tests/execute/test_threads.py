@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from conftest import sandbox_ok
 
-from grader.execute.threads import THREAD_VARIABLES, TF_INTEROP, thread_env, thread_share, usable_cores
+from grader.execute.threads import TF_INTEROP, THREAD_VARIABLES, thread_env, thread_share, usable_cores
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_grade_defaults_to_one_worker_per_usable_core(monkeypatch: pytest.Monkey
     class Seen(Exception):
         pass
 
-    def stop_at_settings(jobs, workers, on_graded):  # noqa: ANN001
+    def stop_at_settings(jobs, workers, on_graded):
         seen["workers"] = workers
         seen["threads"] = {job.settings.threads for job in jobs}
         raise Seen
@@ -83,7 +83,7 @@ def test_the_share_reaches_the_kernel(tmp_path: Path) -> None:
     notebook = tmp_path / "env.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SHOW_ENV)]), str(notebook))
     settings = GradeSettings(rubric_from("perceptron"), sandboxed=sandbox_ok(), work_root=tmp_path / "runs", threads=3)
-    outcome, workspace = run_submission(Submission(path=notebook, display="env.ipynb"), settings)
+    outcome, _ = run_submission(Submission(path=notebook, display="env.ipynb"), settings)
     assert outcome.status == "completed", outcome.reason
     executed = nbformat.read(str(outcome.executed_notebook), as_version=4)
     printed = "".join(o.get("text", "") for o in executed.cells[0].outputs)

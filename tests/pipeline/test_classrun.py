@@ -13,8 +13,7 @@ import pytest
 
 from grader.gradebook import Gradebook, database_url
 from grader.intake import collect_submissions
-from grader.pipeline import GradeSettings, Graded, invalid_result, plan_jobs, rubric_from
-from grader.pipeline import classrun
+from grader.pipeline import Graded, GradeSettings, classrun, invalid_result, plan_jobs, rubric_from
 from grader.pipeline.classrun import ClassRun, open_class_run
 
 
