@@ -6,6 +6,9 @@
              parallel, with a callback as each finishes (:mod:`.grade`)
 ``outputs``  JSON and HTML per submission the moment it is graded, ``results.jsonl`` and the
              class page; a graded folder rendered again in another language (:mod:`.outputs`)
+``classrun`` a class into its gradebook: unchanged submissions reused, each result committed
+             (and its reports written) as it arrives, the class page rewritten as they come
+             (:mod:`.classrun`; :mod:`.activity` says which notebooks run now)
 
 Commands only parse arguments, call these and print.
 """
