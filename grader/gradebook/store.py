@@ -175,6 +175,11 @@ class Gradebook:
         with self._session() as session:
             return set(session.scalars(select(Submission.id).where(Submission.superseded.is_(True))))
 
+    def superseded_stems(self) -> set[str]:
+        """The report stems of the submissions marked superseded (a later one counts)."""
+        with self._session() as session:
+            return set(session.scalars(select(Submission.stem).where(Submission.superseded.is_(True))))
+
     # runs ------------------------------------------------------------------------------
 
     def previous(self, submission_id: int, key: RunKey) -> Result | None:

@@ -15,6 +15,8 @@ from ..execute import host_path_mapper
 from ..execute.workspace import Workspace
 from ..export.results_file import RESULTS_FILE, result_from_json, result_to_json
 from ..fileio import write_json_atomic, write_text_atomic
+from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE
+from ..gradebook import Gradebook, database_url
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
@@ -71,6 +73,14 @@ def _evidence_again(folder: object) -> tuple[Evidence | None, Workspace | None]:
     return build_evidence(outcome, host_path_mapper(workspace)), workspace
 
 
+def _superseded_stems(out_dir: Path) -> set[str]:
+    """Reports of submissions a later one of the same student replaced, per the folder's gradebook."""
+    if not (out_dir / GRADEBOOK_FILE).is_file():
+        return set()
+    with Gradebook(database_url(None, out_dir)) as book:
+        return book.superseded_stems()
+
+
 def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
     """Re-render every report of a graded folder in ``lang`` without executing anything; the
     evidence is read again from each run's folder where it still exists.
@@ -79,11 +89,13 @@ def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
     if not files:
         raise ConfigError(f"{out_dir}: no graded results here (run 'grader grade ... --out {out_dir}' first)")
     pairs, with_evidence = [], 0
+    superseded = _superseded_stems(out_dir)
     for path, data in files:
         result = result_from_json(data)
         evidence, workspace = _evidence_again(data.get(RUN_FOLDER))
         with_evidence += evidence is not None
         write_submission_outputs(Graded(result, evidence, workspace=workspace), out_dir, path.stem, lang)
-        pairs.append((result, path.stem))
+        if path.stem not in superseded:  # its report is rendered, but a later submission counts
+            pairs.append((result, path.stem))
     write_class_outputs(pairs, out_dir, lang)
-    return len(pairs), with_evidence
+    return len(files), with_evidence

@@ -138,3 +138,18 @@ def test_a_lost_report_is_written_again_from_the_gradebook(folder: Path, tmp_pat
     assert run.pending == []
     assert json.loads((out / "ana_111_1_tugas.json").read_text())["status"] == "invalid"
     book.close()
+
+
+def test_rendering_again_keeps_the_superseded_submission_off_the_class_page(folder: Path, tmp_path: Path) -> None:
+    from grader.pipeline import render_again
+
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    run.finish()
+    book.close()
+    before = (out / "results.jsonl").read_text()
+    assert render_again(out, "id") == (3, 0)
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == len(before.splitlines()) == 2 and all(r["lang"] == "id" for r in rows)
+    assert "budi_222_1_tugas" not in "".join(r["submission"] for r in rows)
