@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,14 +43,27 @@ def _sha(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def file_hash(submission: Submission) -> str:
-    """SHA-256 of the notebook's bytes and of each file handed in beside it (with its name)."""
+def _regular_bytes(path: Path) -> bytes:
+    """A regular file's bytes; for anything else (a FIFO would never end, a link leads
+    elsewhere, a device) only what it is."""
     try:
-        parts = [submission.content.read_bytes()]
-        for sibling in sorted(submission.siblings):
-            parts += [sibling.name.encode(), sibling.read_bytes() if sibling.is_file() else b""]
-    except OSError:  # unreadable: the reason is what was handed in
-        parts = [f"unreadable:{submission.problem}".encode()]
+        info = path.lstat()
+    except OSError as exc:
+        return f"unreadable:{exc.strerror}".encode()
+    if not stat.S_ISREG(info.st_mode):
+        return f"not a regular file:{stat.S_IFMT(info.st_mode)}".encode()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"unreadable:{exc.strerror}".encode()
+
+
+def file_hash(submission: Submission) -> str:
+    """SHA-256 of the notebook's bytes and of each file handed in beside it (with its name), and
+    of why it cannot be graded, if it cannot."""
+    parts = [_regular_bytes(submission.content), (submission.problem or "").encode()]
+    for sibling in sorted(submission.siblings):
+        parts += [sibling.name.encode(), _regular_bytes(sibling)]
     return _sha(*parts)
 
 

@@ -153,3 +153,17 @@ def test_rendering_again_keeps_the_superseded_submission_off_the_class_page(fold
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     assert len(rows) == len(before.splitlines()) == 2 and all(r["lang"] == "id" for r in rows)
     assert "budi_222_1_tugas" not in "".join(r["submission"] for r in rows)
+
+
+def test_a_fifo_handed_in_as_a_notebook_is_hashed_without_being_read(tmp_path: Path) -> None:
+    from grader.models.submission import Submission
+
+    fifo = tmp_path / "tugas.ipynb"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    problem = "the notebook is not a regular file"
+    first = classrun.file_hash(Submission(path=fifo, display="tugas.ipynb", problem=problem))
+    assert first == classrun.file_hash(Submission(path=fifo, display="tugas.ipynb", problem=problem))
+    regular = tmp_path / "other.ipynb"
+    _notebook(regular, "a = 1")
+    with_sibling = Submission(path=regular, display="other.ipynb", siblings=(fifo,))
+    assert classrun.file_hash(with_sibling) != classrun.file_hash(Submission(path=regular, display="other.ipynb"))
