@@ -38,8 +38,10 @@ def main(
     cache_max_size: str | None = None,
     no_sandbox: bool = False,
     env: str | None = None,
+    student_view: bool = False,
 ) -> int:
-    """Grade every notebook found in ``submissions`` and write reports into ``out``."""
+    """Grade every notebook found in ``submissions`` and write reports into ``out`` (with
+    ``student_view``, each student's own report too: ``<stem>.student.html``)."""
     if executor != "local":
         raise ConfigError(f"--executor {executor}: only 'local' is available in this version (dask is not built yet)")
     if workers < 1:
@@ -59,7 +61,7 @@ def main(
 
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
     with open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
-        results = _grade_and_write(jobs, workers, out_dir, lang)
+        results = _grade_and_write(jobs, workers, out_dir, lang, student_view)
     note = gap_note([g.result for g in results], lang)
     if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
         print(f"grader: {note}", file=sys.stderr)
@@ -73,9 +75,9 @@ def main(
     return 0 if all(g.result.all_required_passed for g in results) else 1
 
 
-def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str) -> list[Graded]:
+def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str, student_view: bool) -> list[Graded]:
     def graded(index: int, job: Job, done: Graded) -> None:
-        write_submission_outputs(done, out_dir, job.stem, lang)
+        write_submission_outputs(done, out_dir, job.stem, lang, student_view=student_view)
         r = done.result
         print(
             f"[{index + 1}/{len(jobs)}] {job.submission.display}: {round(r.score, 1):g}/{r.max_score:g} {r.status} "
