@@ -22,6 +22,17 @@ SHARED = 0o644
 """Anyone who can reach the folder reads it: reports, class pages, result files."""
 
 
+def make_shared_dir(path: str | os.PathLike[str]) -> Path:
+    """Create the folder ``path`` (and its parents) readable by all (0755) whatever the umask, so
+    its ``SHARED`` files can be reached; a folder that already exists keeps its permissions."""
+    folder = Path(path)
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        os.chmod(created, 0o755)
+    return folder
+
+
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = PRIVATE) -> Path:
     """Write ``data`` to ``path`` atomically (creating the folder) with permissions ``mode``;
     return the path."""

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ConfigError, GraderBug
+from ..fileio import make_shared_dir
 from ..models.rubric import Rubric
 from ..pipeline import (
     Graded,
@@ -50,7 +51,7 @@ def main(
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
     out_dir = Path(out).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_shared_dir(out_dir)  # reports are for the instructor's group too
     cache = cache_from(cache_dir, no_cache, cache_max_size)
     data = data_dir_from(data_dir)
     work_root = out_dir / ".work" if cache is None else None

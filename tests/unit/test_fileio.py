@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.fileio import SHARED, write_bytes_atomic, write_json_atomic, write_text_atomic
+from grader.fileio import SHARED, make_shared_dir, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 
 @pytest.fixture
@@ -45,3 +45,11 @@ def test_replacing_a_file_gives_it_the_new_mode(tmp_path: Path) -> None:
 def test_private_by_default(tmp_path: Path) -> None:
     # a probe configuration carries the run's token: only its owner may read it
     assert mode(write_json_atomic(tmp_path / "probe.json", {"token": "x"})) == 0o600
+
+
+def test_an_output_folder_made_by_the_grader_can_be_entered(tmp_path: Path, strict_umask: None) -> None:
+    existing = tmp_path / "mine"
+    existing.mkdir()  # 0700 under this umask, and left so
+    made = make_shared_dir(existing / "grades" / "hw1")
+    assert [mode(p) for p in (existing, existing / "grades", made)] == [0o700, 0o755, 0o755]
+    assert make_shared_dir(made) == made
