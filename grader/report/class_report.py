@@ -112,6 +112,8 @@ class RubricSection:
     """Students with at least one item that needs review."""
     failing: int
     stats: ScoreStats | None
+    mean_percent: str
+    """The mean as a share of the maximum, to compare assignments in the overview."""
     statuses: tuple[StatusCount, ...]
     histogram: Histogram | None
     columns: tuple[ItemColumn, ...]
@@ -271,6 +273,7 @@ def _section(
         review=sum(row.review > 0 for row in rows),
         failing=sum(row.failing for row in rows),
         stats=_stats(in_order, lang),
+        mean_percent=format_percent(statistics.fmean(r.percent_value for r in rows) / 100, lang),
         statuses=tuple(StatusCount(code, status_text(code, words), n) for code, n in sorted(statuses.items())),
         histogram=score_histogram([row.percent_value for row in rows], words),
         columns=tuple(columns),

@@ -103,6 +103,9 @@ def test_one_section_per_rubric_each_with_its_own_items() -> None:
     marks = [a["data-mark"] for a in page.find("td") if "data-mark" in a]
     assert len(marks) == 3 * 5 + 2 * 2
     assert "Iris MLP" in page.text("rubric") and page.find("a", href="#rubric-iris")
+    # the overview compares assignments: students, mean share of the maximum, needs review, failing
+    assert [r["data-rubric"] for r in page.find("tr") if "data-rubric" in r] == ["hcv", "iris"]
+    assert page.text("assignments").endswith("hcv hcv 3 70% 0 3 Iris MLP iris 2 75% 0 1")
 
 
 def test_per_item_marks_and_pass_rates() -> None:
