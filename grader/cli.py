@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--db", help="gradebook: an SQLAlchemy URL or an SQLite file (default: OUT/gradebook.sqlite)")
     grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
+    _student_view(grade)
 
     env = sub.add_parser("env", help="grading environments (built once with uv, cached)")
     env_sub = env.add_subparsers(dest="env_command", required=True)
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="render a graded folder's reports again (e.g. in another language)")
     report.add_argument("dir")
     report.add_argument("--lang", choices=("en", "id"), default="en")
+    _student_view(report)
 
     rubric = sub.add_parser("rubric", help="rubric tools")
     rubric_sub = rubric.add_subparsers(dest="rubric_command", required=True)
@@ -108,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("names", nargs="*")
     _common(verify)
     return parser
+
+
+def _student_view(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--student-view",
+        action="store_true",
+        help="also write each student's own report, hidden items left out: DIR/<name>.student.html "
+        "beside the instructor's DIR/<name>.html (linked from DIR/index.html)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
             no_sandbox=args.no_sandbox,
             env=args.env,
             db=args.db,
+            student_view=args.student_view,
             **common,
         )
     if args.command == "env":
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "export":
         return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
     if args.command == "report":
-        return report.main(directory=args.dir, lang=args.lang)
+        return report.main(directory=args.dir, lang=args.lang, student_view=args.student_view)
     if args.command == "cache":
         return cache.main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)
     if args.command == "rubric":

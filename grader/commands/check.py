@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import GraderBug, SubmissionError
 from ..export.gradescope import gradescope_results
 from ..export.results_file import result_to_json
-from ..fileio import write_json_atomic, write_text_atomic
+from ..fileio import SHARED, write_json_atomic, write_text_atomic
 from ..intake import open_submissions
 from ..pipeline import (
     GradeSettings,
@@ -62,12 +62,14 @@ def main(
         graded = grade_submission(submission, settings)
     print_summary(graded.result, Console(), lang=lang, student_view=True)
     if json_out:
-        write_json_atomic(Path(json_out), result_to_json(graded.result, lang), indent=1)
+        write_json_atomic(Path(json_out), result_to_json(graded.result, lang), indent=1, mode=SHARED)
     if gradescope_out:
-        write_json_atomic(Path(gradescope_out), gradescope_results(graded.result, lang), indent=1)
+        write_json_atomic(Path(gradescope_out), gradescope_results(graded.result, lang), indent=1, mode=SHARED)
     if html_out:
         write_text_atomic(
-            Path(html_out), render_submission_html(graded.result, graded.evidence, lang=lang, student_view=True)
+            Path(html_out),
+            render_submission_html(graded.result, graded.evidence, lang=lang, student_view=True),
+            mode=SHARED,
         )
     if graded.result.status == "error":  # not the notebook's fault: exit 3, like every grader failure
         raise GraderBug(f"{notebook}: {graded.result.reason}")

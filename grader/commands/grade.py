@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import ConfigError, GraderBug, GradingStopped
 from ..execute.stop import request_stop, reset
 from ..execute.threads import thread_share, usable_cores
+from ..fileio import make_shared_dir
 from ..gradebook import Gradebook, database_url
 from ..models.rubric import Rubric
 from ..pipeline import (
@@ -53,8 +54,10 @@ def main(
     no_sandbox: bool = False,
     env: str | None = None,
     db: str | None = None,
+    student_view: bool = False,
 ) -> int:
-    """Grade every notebook found in ``submissions`` and write reports into ``out``."""
+    """Grade every notebook found in ``submissions`` and write reports into ``out`` (with
+    ``student_view``, each student's own report too: ``<stem>.student.html``)."""
     if executor != "local":
         raise ConfigError(f"--executor {executor}: only 'local' is available in this version (dask is not built yet)")
     workers = usable_cores() if workers is None else workers
@@ -64,7 +67,7 @@ def main(
     if warning:
         print(f"grader: {warning}", file=sys.stderr)
     out_dir = Path(out).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_shared_dir(out_dir)  # reports are for the instructor's group too
     cache = cache_from(cache_dir, no_cache, cache_max_size)
     data = data_dir_from(data_dir)
     work_root = out_dir / ".work" if cache is None else None
@@ -76,7 +79,7 @@ def main(
 
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
     with Gradebook(database_url(db, out_dir)) as book, open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
-        run = open_class_run(book, jobs, out_dir, lang)
+        run = open_class_run(book, jobs, out_dir, lang, student_view=student_view)
         page = _grade(run, workers)
     results = [run.results[i] for i in range(len(jobs))]
     note = gap_note(results, lang)

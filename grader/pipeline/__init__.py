@@ -25,7 +25,7 @@ from .grade import (
     invalid_result,
     run_submission,
 )
-from .outputs import CLASS_PAGE, render_again, write_class_outputs, write_submission_outputs
+from .outputs import CLASS_PAGE, STUDENT_REPORT, render_again, write_class_outputs, write_submission_outputs
 from .plan import Job, open_jobs, plan_jobs, report_name, rubric_for
 from .settings import (
     GradeSettings,
@@ -41,6 +41,7 @@ from .settings import (
 __all__ = [
     "CLASS_PAGE",
     "STATUS",
+    "STUDENT_REPORT",
     "GradeSettings",
     "Graded",
     "Job",

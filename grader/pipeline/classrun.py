@@ -122,6 +122,8 @@ class ClassRun:
     keys: list[RunKey]
     superseded: set[int]
     """Indices of the jobs a later submission of the same student replaces (graded, not counted)."""
+    student_view: bool = False
+    """Each student's own report (``<stem>.student.html``) written beside the instructor's."""
     results: dict[int, Result] = field(default_factory=dict)
     reused: set[int] = field(default_factory=set)
     every_s: float = CLASS_PAGE_EVERY_S
@@ -136,7 +138,7 @@ class ClassRun:
     def graded(self, index: int, job: Job, done: Graded) -> None:
         """Keep one result: its reports, then the gradebook (committed), then the class page
         when the last one is old enough.  A grader fault is kept too, but never reused."""
-        write_submission_outputs(done, self.out_dir, job.stem, self.lang)
+        write_submission_outputs(done, self.out_dir, job.stem, self.lang, student_view=self.student_view)
         self.book.record(self.ids[index], self.keys[index], done.result)
         with self._lock:
             self.results[index] = done.result
@@ -163,7 +165,9 @@ class ClassRun:
         return self.write_class() if self.results else self.out_dir / CLASS_PAGE
 
 
-def open_class_run(book: Gradebook, jobs: list[Job], out_dir: Path, lang: str) -> ClassRun:
+def open_class_run(
+    book: Gradebook, jobs: list[Job], out_dir: Path, lang: str, *, student_view: bool = False
+) -> ClassRun:
     """Register the jobs in ``book`` and take back every result that needs no grading."""
     infos = [submission_info(job) for job in jobs]
     ids = [book.register(info) for info in infos]
@@ -176,7 +180,7 @@ def open_class_run(book: Gradebook, jobs: list[Job], out_dir: Path, lang: str) -
         [(i, job.settings.rubric.name, info) for i, (job, info) in enumerate(zip(jobs, infos, strict=True))]
     )
     book.mark_superseded([ids[i] for i in gone], [ids[i] for i in range(len(jobs)) if i not in gone])
-    run = ClassRun(book, jobs, out_dir, lang, ids, keys, gone)
+    run = ClassRun(book, jobs, out_dir, lang, ids, keys, gone, student_view)
     for index, job in enumerate(jobs):
         previous = book.previous(ids[index], keys[index])
         if previous is None:
@@ -184,6 +188,7 @@ def open_class_run(book: Gradebook, jobs: list[Job], out_dir: Path, lang: str) -
         run.results[index] = previous
         run.reused.add(index)
         book.note("reused", ids[index])
-        if not (out_dir / f"{job.stem}.json").exists():  # the gradebook kept it; its report was lost
-            write_submission_outputs(Graded(previous, None), out_dir, job.stem, lang)
+        lost = not (out_dir / f"{job.stem}.json").exists()  # the gradebook kept it; its report was lost
+        if lost or (student_view and not (out_dir / f"{job.stem}.student.html").exists()):
+            write_submission_outputs(Graded(previous, None), out_dir, job.stem, lang, student_view=student_view)
     return run

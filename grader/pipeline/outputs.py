@@ -1,5 +1,9 @@
 """Writing what grading produced: one JSON and one HTML report per submission (the moment it
-is graded), ``results.jsonl`` and the class page; and rendering a graded folder again."""
+is graded), ``results.jsonl`` and the class page; and rendering a graded folder again.
+
+Every file here is written ``SHARED`` (0644): the instructor's group and a web server read them.
+With ``student_view`` each submission also gets ``<stem>.student.html`` beside the
+instructor's ``<stem>.html``: the student-facing report, hidden items left out."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from ..evidence import build_evidence
 from ..execute import host_path_mapper
 from ..execute.workspace import Workspace
 from ..export.results_file import RESULTS_FILE, result_from_json, result_to_json
-from ..fileio import write_json_atomic, write_text_atomic
+from ..fileio import SHARED, write_json_atomic, write_text_atomic
 from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE
 from ..gradebook import Gradebook, database_url
 from ..models.evidence import Evidence
@@ -23,6 +27,8 @@ from ..report import render_class_html, render_submission_html
 from .grade import Graded
 
 CLASS_PAGE = "index.html"
+STUDENT_REPORT = ".student.html"
+"""Suffix of a student-facing report, beside the instructor's ``<stem>.html``."""
 RUN_FOLDER = "run_folder"
 """Key of the result JSON (an instructor's file) naming the run's folder, to render it again."""
 _write_lock = threading.Lock()
@@ -31,23 +37,34 @@ _write_lock = threading.Lock()
 def write_submission_outputs(
     graded: Graded, out_dir: Path, stem: str, lang: str, *, student_view: bool = False
 ) -> None:
-    """``<stem>.json`` and ``<stem>.html`` for one graded submission."""
+    """``<stem>.json`` and ``<stem>.html`` for one graded submission (and, with
+    ``student_view``, ``<stem>.student.html`` without the hidden items)."""
     data = result_to_json(graded.result, lang)
     if graded.workspace is not None:
         data[RUN_FOLDER] = str(graded.workspace.root)
-    html = render_submission_html(graded.result, graded.evidence, lang=lang, student_view=student_view)
+    html = render_submission_html(graded.result, graded.evidence, lang=lang)
+    student = (
+        render_submission_html(graded.result, graded.evidence, lang=lang, student_view=True) if student_view else ""
+    )
     with _write_lock:
-        write_json_atomic(out_dir / f"{stem}.json", data, indent=1)
-        write_text_atomic(out_dir / f"{stem}.html", html)
+        write_json_atomic(out_dir / f"{stem}.json", data, indent=1, mode=SHARED)
+        write_text_atomic(out_dir / f"{stem}.html", html, mode=SHARED)
+        if student:
+            write_text_atomic(out_dir / f"{stem}{STUDENT_REPORT}", student, mode=SHARED)
 
 
 def write_class_outputs(results: Sequence[tuple[Result, str]], out_dir: Path, lang: str) -> Path:
     """``results.jsonl`` and the class page from (result, report stem) pairs; returns the page."""
     lines = [json.dumps(result_to_json(result, lang), ensure_ascii=False) for result, _ in results]
     links = {result.submission: f"{stem}.html" for result, stem in results}
-    write_text_atomic(out_dir / RESULTS_FILE, "\n".join(lines) + "\n")
+    # a student-facing report is linked wherever one was written (this run or an earlier one)
+    student_links = {
+        r.submission: f"{stem}{STUDENT_REPORT}" for r, stem in results if (out_dir / f"{stem}{STUDENT_REPORT}").exists()
+    }
+    write_text_atomic(out_dir / RESULTS_FILE, "\n".join(lines) + "\n", mode=SHARED)
     page = out_dir / CLASS_PAGE
-    write_text_atomic(page, render_class_html([r for r, _ in results], lang=lang, links=links))
+    html = render_class_html([r for r, _ in results], lang=lang, links=links, student_links=student_links)
+    write_text_atomic(page, html, mode=SHARED)
     return page
 
 
@@ -81,9 +98,10 @@ def _superseded_stems(out_dir: Path) -> set[str]:
         return book.superseded_stems()
 
 
-def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
+def render_again(out_dir: Path, lang: str, *, student_view: bool = False) -> tuple[int, int]:
     """Re-render every report of a graded folder in ``lang`` without executing anything; the
-    evidence is read again from each run's folder where it still exists.
+    evidence is read again from each run's folder where it still exists.  Student-facing
+    reports are written with ``student_view``, and rewritten wherever one already exists.
     Returns (reports rendered, of which with evidence)."""
     files = _graded_files(out_dir)
     if not files:
@@ -94,7 +112,10 @@ def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
         result = result_from_json(data)
         evidence, workspace = _evidence_again(data.get(RUN_FOLDER))
         with_evidence += evidence is not None
-        write_submission_outputs(Graded(result, evidence, workspace=workspace), out_dir, path.stem, lang)
+        students = student_view or (out_dir / f"{path.stem}{STUDENT_REPORT}").exists()
+        write_submission_outputs(
+            Graded(result, evidence, workspace=workspace), out_dir, path.stem, lang, student_view=students
+        )
         if path.stem not in superseded:  # its report is rendered, but a later submission counts
             pairs.append((result, path.stem))
     write_class_outputs(pairs, out_dir, lang)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from ..i18n import feedback_text, note_texts, render, title_text
 from ..models import cells as cell_names
 from ..models.cells import code_cell_number
 from ..models.evidence import Evidence
 from ..models.execution import CellRun
+from ..models.lms import moodle_participant
 from ..models.results import CellResult, ItemResult, Result
 
 # A cell error can hold a whole traceback; one line is what names the failure.
@@ -111,8 +113,23 @@ def status_text(status: str, words: Mapping[str, str]) -> str:
 
 
 def student_name(result: Result, words: Mapping[str, str]) -> str:
-    """The student id, or a placeholder when the LMS file name carried none."""
-    return result.student or words["unknown_student"]
+    """Who handed it in, as the instructor knows them: the full name of a Moodle download,
+    else the student id the LMS file name carried, else the notebook's own file name (a folder
+    of notebooks named after their authors); a placeholder only when there is no name at all."""
+    participant = moodle_participant(result.submission)
+    if participant is not None:
+        return participant.full_name
+    return result.student or submission_name(result.submission) or words["unknown_student"]
+
+
+def submission_name(submission: str, folders: int = 0) -> str:
+    """The notebook's file name without its suffix, with ``folders`` of the folders above it
+    (to tell apart notebooks of the same name): ``a/b/hw.ipynb`` with 1 gives ``b/hw``."""
+    path = PurePath(submission.replace("\\", "/"))
+    if not path.name:
+        return ""
+    parts = [p for p in path.parent.parts[-folders:] if p not in ("/", ".")] if folders else []
+    return "/".join([*parts, path.stem])
 
 
 def first_code_line(source: str, limit: int = SOURCE_LINE_LIMIT) -> str:
