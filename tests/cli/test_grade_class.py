@@ -59,6 +59,17 @@ def _reports(out: Path) -> dict[str, tuple]:
     return found
 
 
+def _start(folder: Path, out: Path) -> subprocess.Popen[str]:
+    """``grade`` of ``folder`` with 2 workers, started in the background."""
+    return subprocess.Popen(
+        _command(folder, out, "--workers", "2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+
+
 def _wait_for_runs(process: subprocess.Popen[str], out: Path, at_least: int) -> None:
     deadline = time.monotonic() + 300
     while _runs(out) < at_least:
@@ -125,13 +136,7 @@ def test_killed_half_way_the_rerun_finishes_alike_and_grades_none_twice(
     mixed_class: MixedClass, graded_class: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        _command(mixed_class.folder, out, "--workers", "2"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    )
+    process = _start(mixed_class.folder, out)
     _wait_for_runs(process, out, 10)
     process.kill()  # SIGKILL: nothing of the grader runs after this
     process.communicate()
@@ -170,13 +175,7 @@ def _left_running(out: Path) -> list[str]:
 
 def test_ctrl_c_stops_cleanly_keeps_what_was_graded_and_exits_130(mixed_class: MixedClass, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        _command(mixed_class.folder, out, "--workers", "2"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    )
+    process = _start(mixed_class.folder, out)
     _wait_for_runs(process, out, 3)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
