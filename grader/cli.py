@@ -56,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(grade)
     grade.add_argument("--env", help="grading environment (default: the rubric's, else 'own', the grader's)")
     grade.add_argument("--workers", type=int, default=1)
-    grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
+    grade.add_argument(
+        "--executor",
+        default="local",
+        help="local (default: --workers threads here), dask-local (a Dask cluster of --workers processes here) "
+        "or dask://HOST:PORT (a running 'dask scheduler'; workers must see the same paths)",
+    )
 
     env = sub.add_parser("env", help="grading environments (built once with uv, cached)")
     env_sub = env.add_subparsers(dest="env_command", required=True)

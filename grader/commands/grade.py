@@ -16,6 +16,7 @@ from ..pipeline import (
     environment_for,
     grade_jobs,
     open_jobs,
+    parse_executor,
     sandbox_choice,
     write_class_outputs,
     write_submission_outputs,
@@ -40,8 +41,7 @@ def main(
     env: str | None = None,
 ) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out``."""
-    if executor != "local":
-        raise ConfigError(f"--executor {executor}: only 'local' is available in this version (dask is not built yet)")
+    parse_executor(executor)  # a bad value is refused before any work
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
     sandboxed, warning = sandbox_choice(required=True, allowed=not no_sandbox)
@@ -59,7 +59,7 @@ def main(
 
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
     with open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
-        results = _grade_and_write(jobs, workers, out_dir, lang)
+        results = _grade_and_write(jobs, workers, out_dir, lang, executor)
     note = gap_note([g.result for g in results], lang)
     if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
         print(f"grader: {note}", file=sys.stderr)
@@ -73,7 +73,7 @@ def main(
     return 0 if all(g.result.all_required_passed for g in results) else 1
 
 
-def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str) -> list[Graded]:
+def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str, executor: str) -> list[Graded]:
     def graded(index: int, job: Job, done: Graded) -> None:
         write_submission_outputs(done, out_dir, job.stem, lang)
         r = done.result
@@ -83,6 +83,6 @@ def _grade_and_write(jobs: list[Job], workers: int, out_dir: Path, lang: str) ->
             file=sys.stderr,
         )
 
-    results = grade_jobs(jobs, workers, graded)
+    results = grade_jobs(jobs, workers, graded, executor=executor)
     write_class_outputs([(g.result, job.stem) for g, job in zip(results, jobs, strict=True)], out_dir, lang)
     return results

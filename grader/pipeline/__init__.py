@@ -3,7 +3,8 @@
 ``plan``     submissions × rubric × settings, for as long as a zip's unpacked copy lives
              (``open_jobs``; :mod:`.plan`, :mod:`.settings`)
 ``grade``    intake → execute → evidence → checks → score, one submission or many in
-             parallel, with a callback as each finishes (:mod:`.grade`)
+             parallel (threads here, or a Dask cluster: :mod:`.executors`,
+             :mod:`.dask_executor`), with a callback as each finishes (:mod:`.grade`)
 ``outputs``  JSON and HTML per submission the moment it is graded, ``results.jsonl`` and the
              class page; a graded folder rendered again in another language (:mod:`.outputs`)
 
@@ -12,6 +13,7 @@ Commands only parse arguments, call these and print.
 
 from __future__ import annotations
 
+from .executors import ExecutorChoice, parse_executor
 from .grade import (
     STATUS,
     Graded,
@@ -20,6 +22,7 @@ from .grade import (
     grade_jobs,
     grade_submission,
     invalid_result,
+    lost_result,
     run_submission,
 )
 from .outputs import CLASS_PAGE, render_again, write_class_outputs, write_submission_outputs
@@ -38,6 +41,7 @@ from .settings import (
 __all__ = [
     "CLASS_PAGE",
     "STATUS",
+    "ExecutorChoice",
     "GradeSettings",
     "Graded",
     "Job",
@@ -49,7 +53,9 @@ __all__ = [
     "grade_jobs",
     "grade_submission",
     "invalid_result",
+    "lost_result",
     "open_jobs",
+    "parse_executor",
     "plan_jobs",
     "prune_cache",
     "render_again",
