@@ -21,6 +21,7 @@ import logging
 import secrets
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -54,7 +55,7 @@ def grade_on_dask(
         return []
     with dask_client(choice, workers) as client:
         check_workers(client, jobs)
-        return stream(jobs, submitter(client), on_graded)
+        return stream(jobs, submitter(client), on_graded, lambda: sum(client.nthreads().values()))
 
 
 def grade_remote(job: Job) -> Graded:
@@ -66,8 +67,14 @@ def grade_remote(job: Job) -> Graded:
 def dask_client(choice: ExecutorChoice, workers: int) -> Iterator[Client]:
     """A client of a ``LocalCluster`` started for the run (closed after it), or of the running
     scheduler at ``choice.address`` (an unreachable one is a one-line ConfigError)."""
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:  # Dask's chatter only with -v
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # a lost worker is said in its result
     if choice.kind == "dask-local":
-        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # one loss = one try
+        # one loss = one try; and a worker holds only the task it runs (with the default
+        # saturation it holds a second, which its death would count as lost too)
+        with dask.config.set(
+            {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+        ):
             cluster = LocalCluster(
                 n_workers=max(1, workers),
                 threads_per_worker=1,  # one notebook per worker process at a time
@@ -98,15 +105,10 @@ def submitter(client: Client) -> Submit:
     """Submit a job, to a worker other than ``avoid`` when there is one."""
 
     def submit(index: int, job: Job, avoid: tuple[str, ...]) -> Any:
-        others = [w for w in client.nthreads() if w not in avoid] if avoid else None
-        return client.submit(
-            grade_remote,
-            job,
-            key=f"grade-{index}-{uuid.uuid4().hex[:12]}",
-            pure=False,
-            workers=others or None,
-            allow_other_workers=True,  # if those die too, any worker will do
-        )
+        others = [w for w in client.nthreads() if w not in avoid] if avoid else []
+        where: dict[str, Any] = {"workers": others, "allow_other_workers": True} if others else {}
+        # allow_other_workers: if those die too, any worker (a restarted one) will do
+        return client.submit(grade_remote, job, key=f"grade-{index}-{uuid.uuid4().hex[:12]}", pure=False, **where)
 
     return submit
 
@@ -115,22 +117,35 @@ def stream(
     jobs: Sequence[Job],
     submit: Submit,
     on_graded: Callable[[int, Job, Graded], None] | None,
+    capacity: Callable[[], int] = lambda: 1 << 30,
     completed: Callable[[list[Any]], Any] = as_completed,
 ) -> list[Graded]:
-    """Send every job, then take each result as it arrives: ``on_graded`` is called here, in the
-    grader's process.  A job whose worker died is sent again while :class:`.Attempts` allows,
-    then recorded as failed; any other error in a job is the grader's and is raised."""
-    futures: dict[Any, int] = {}
+    """Keep the cluster's ``capacity()`` (its threads) busy with jobs and take each result as it
+    arrives: ``on_graded`` is called here, in the grader's process.  Only as many jobs as there
+    are threads are out at once, so a worker holds just the notebook it runs and a worker's death
+    costs that one.  A job whose worker died is sent again first while :class:`.Attempts`
+    allows, then recorded as failed; any other error in a job is the grader's and is raised."""
+    waiting: deque[tuple[int, tuple[str, ...]]] = deque((index, ()) for index in range(len(jobs)))
+    out: dict[Any, int] = {}
     first_sent: dict[int, float] = {}
     tries: dict[int, Attempts] = {}
-    for index, job in enumerate(jobs):
-        first_sent[index] = time.monotonic()
-        futures[submit(index, job, ())] = index
     results: dict[int, Graded] = {}
-    queue = completed(list(futures))
+    queue = completed([])
+
+    def send_more() -> None:
+        room = max(1, capacity()) - len(out)  # a cluster with no worker yet still gets one job
+        while waiting and room > 0:
+            index, avoid = waiting.popleft()
+            first_sent.setdefault(index, time.monotonic())
+            future = submit(index, jobs[index], avoid)
+            out[future] = index
+            queue.add(future)
+            room -= 1
+
     try:
+        send_more()
         for future in queue:
-            index = futures.pop(future)
+            index = out.pop(future)
             job = jobs[index]
             if future.status == "error":
                 error = future.exception()
@@ -139,19 +154,19 @@ def stream(
                 tried = tries.get(index, Attempts()).after_loss(error.allowed_failures + 1, error.last_worker.address)
                 tries[index] = tried
                 if tried.retry:
-                    again = submit(index, job, tried.workers)
-                    futures[again] = index
-                    queue.add(again)
+                    waiting.appendleft((index, tried.workers))
+                    send_more()
                     continue
                 seconds = time.monotonic() - first_sent[index]
                 graded = Graded(lost_result(job.submission, job.settings, tried.reason(), seconds), None)
             else:
                 graded = future.result()
             results[index] = graded
+            send_more()  # before the reports are written: the cluster is not kept waiting
             if on_graded is not None:
                 on_graded(index, job, graded)
     finally:
-        for left in futures:  # an error or Ctrl-C: nothing more is run for this grader
+        for left in out:  # an error or Ctrl-C: nothing more is run for this grader
             with suppress(Exception):
                 left.cancel()
     return [results[i] for i in range(len(jobs))]

@@ -94,7 +94,11 @@ def _run(n: int, script: dict[int, list[object]]):
     jobs = _jobs(n)
     cluster = Cluster(jobs, script)
     calls: list[tuple[int, str]] = []
-    results = stream(jobs, cluster.submit, lambda i, job, g: calls.append((i, g.result.reason or "")), Completed)
+
+    def record(index: int, job: Job, graded: Graded) -> None:
+        calls.append((index, graded.result.reason or ""))
+
+    results = stream(jobs, cluster.submit, record, completed=Completed)
     return jobs, cluster, calls, results
 
 
@@ -138,5 +142,22 @@ def test_any_other_error_in_a_job_is_the_graders_and_stops_the_run():
     jobs = _jobs(3)
     cluster = Cluster(jobs, {0: [RuntimeError("the grader broke")]})
     with pytest.raises(RuntimeError, match="the grader broke"):
-        stream(jobs, cluster.submit, None, Completed)
+        stream(jobs, cluster.submit, None, completed=Completed)
     assert [f.cancelled for f in cluster.futures] == [False, True, True]  # the rest is not run
+
+
+def test_no_more_jobs_are_out_than_the_cluster_has_threads():
+    jobs = _jobs(5)
+    cluster = Cluster(jobs, {1: [killed("tcp://w1:1")]})
+    most = []
+
+    class Watched(Completed):
+        def __iter__(self):
+            while self.queue:
+                most.append(len(self.queue))
+                yield self.queue.popleft()
+
+    results = stream(jobs, cluster.submit, None, capacity=lambda: 2, completed=Watched)
+    assert max(most) == 2 and len(results) == 5
+    # the lost one goes out again before the jobs still waiting
+    assert [i for i, _ in cluster.sent] == [0, 1, 2, 1, 3, 4]
