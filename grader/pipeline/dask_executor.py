@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import dask
-from distributed import Client, LocalCluster, as_completed
+from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.scheduler import KilledWorker
 
 from .. import __version__
 from ..errors import ConfigError
 from .executors import Attempts, ExecutorChoice
-from .grade import Graded, grade_submission, lost_result
+from .grade import Graded, grade_submission, lost_result, unreachable_result
 from .plan import Job
 
 CONNECT_TIMEOUT_S = 10
@@ -42,6 +42,9 @@ CONNECT_TIMEOUT_S = 10
 WORKERS_TIMEOUT_S = 60
 """How long to wait for a first worker to join."""
 MARKER_PREFIX = ".grader-shared-"
+SHARED_PATHS = (
+    "workers must see the grader's submissions, data, cache and output folders at the same paths (a shared filesystem)"
+)
 
 Submit = Callable[[int, Job, tuple[str, ...]], Any]
 """Send job ``index`` to a worker (avoiding the addresses given); returns its future."""
@@ -59,8 +62,21 @@ def grade_on_dask(
 
 
 def grade_remote(job: Job) -> Graded:
-    """What a worker runs: the whole pipeline for one submission."""
+    """What a worker runs: the whole pipeline for one submission (a worker that joined after
+    :func:`check_workers` and cannot see its files says so in the result, status ``error``)."""
+    reads, _ = needed_paths([job])
+    missing = [path for path in reads if not Path(path).exists()]
+    if missing:
+        reason = f"Dask worker {_worker_address()} cannot see {missing[0]}: {SHARED_PATHS}"
+        return Graded(unreachable_result(job.submission, job.settings, reason), None)
     return grade_submission(job.submission, job.settings)
+
+
+def _worker_address() -> str:
+    try:
+        return str(get_worker().address)
+    except ValueError:  # called outside a worker
+        return "(none)"
 
 
 @contextmanager
@@ -256,9 +272,6 @@ def _refuse_worker(address: str, version: str, missing: list[str], sandbox_probl
         )
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise ConfigError(
-            f"Dask worker {address} cannot see {missing[0]}{more}: workers must see the grader's submissions, "
-            "data, cache and output folders at the same paths (a shared filesystem)"
-        )
+        raise ConfigError(f"Dask worker {address} cannot see {missing[0]}{more}: {SHARED_PATHS}")
     if sandbox_problem:
         raise ConfigError(f"Dask worker {address} cannot sandbox: {sandbox_problem}")

@@ -248,6 +248,12 @@ def lost_result(submission: Submission, settings: GradeSettings, reason: str, se
     return _unjudged(submission, settings, Message("run.worker_lost", {}), reason, seconds)
 
 
+def unreachable_result(submission: Submission, settings: GradeSettings, reason: str) -> Result:
+    """The result of a submission whose files the machine grading it cannot see (a Dask worker
+    without the shared folders): the grader's failure (status ``error``), nothing judged."""
+    return _unjudged(submission, settings, Message("run.grader_fault", {}), reason, 0.0)
+
+
 def _unjudged(
     submission: Submission, settings: GradeSettings, message: Message, reason: str | None, seconds: float
 ) -> Result:

@@ -161,3 +161,46 @@ def test_no_more_jobs_are_out_than_the_cluster_has_threads():
     assert max(most) == 2 and len(results) == 5
     # the lost one goes out again before the jobs still waiting
     assert [i for i, _ in cluster.sent] == [0, 1, 2, 1, 3, 4]
+
+
+def test_the_paths_a_worker_needs_are_the_notebook_its_files_the_data_and_the_output_folders(tmp_path):
+    from grader.cache import EvidenceCache
+    from grader.pipeline.dask_executor import needed_paths
+
+    settings = GradeSettings(RUBRIC, tmp_path / "data", False, EvidenceCache(tmp_path / "cache"), work_root=None)
+    job = Job(Submission(tmp_path / "a.ipynb", "a.ipynb", siblings=(tmp_path / "a.csv",)), settings, "a")
+    reads, writes = needed_paths([job, job])
+    assert reads == [str(tmp_path / "a.ipynb"), str(tmp_path / "a.csv"), str(tmp_path / "data")]
+    assert writes == [tmp_path / "cache"]
+
+
+def test_a_worker_that_cannot_see_the_paths_or_the_marker_is_refused_in_one_line(tmp_path):
+    from grader import __version__
+    from grader.errors import ConfigError
+    from grader.pipeline.dask_executor import _refuse_worker, worker_view
+
+    marker = tmp_path / ".grader-shared-x"
+    marker.write_text("token")
+    version, missing, problem = worker_view([str(tmp_path)], {str(marker): "token"}, sandboxed=False)
+    assert (version, missing, problem) == (__version__, [], "")
+    _refuse_worker("tcp://w:1", version, missing, problem)  # nothing to refuse
+    # another machine: a folder of the same name holds another marker, a notebook is not there
+    _, missing, _ = worker_view([str(tmp_path / "gone.ipynb")], {str(marker): "other"}, sandboxed=False)
+    assert missing == [str(tmp_path / "gone.ipynb"), str(tmp_path)]
+    with pytest.raises(ConfigError, match=r"tcp://w:1 cannot see .*gone.ipynb \(and 1 more\): workers must see"):
+        _refuse_worker("tcp://w:1", version, missing, "")
+    with pytest.raises(ConfigError, match="runs grader 0.0.1, this grader is"):
+        _refuse_worker("tcp://w:1", "0.0.1", [], "")
+    with pytest.raises(ConfigError, match="tcp://w:1 cannot sandbox: no bwrap"):
+        _refuse_worker("tcp://w:1", version, [], "no bwrap")
+
+
+def test_a_job_whose_notebook_the_worker_cannot_see_is_an_error_with_the_reason():
+    from grader.pipeline.dask_executor import grade_remote
+
+    job = _jobs(1)[0]  # /c/s0.ipynb is on no machine
+    result = grade_remote(job).result
+    assert result.status == "error" and result.reason is not None
+    assert "cannot see /c/s0.ipynb: workers must see" in result.reason
+    assert all(not i.judged and i.needs_review for i in result.items)
+    assert {m.code for i in result.items for m in i.messages} == {"run.grader_fault"}
