@@ -189,7 +189,7 @@ def test_a_worker_that_cannot_see_the_paths_or_the_marker_is_refused_in_one_line
     assert missing == [str(tmp_path / "gone.ipynb"), str(tmp_path)]
     with pytest.raises(ConfigError, match=r"tcp://w:1 cannot see .*gone.ipynb \(and 1 more\): workers must see"):
         _refuse_worker("tcp://w:1", version, missing, "")
-    with pytest.raises(ConfigError, match="runs grader 0.0.1, this grader is"):
+    with pytest.raises(ConfigError, match=r"runs grader 0\.0\.1, this grader is"):
         _refuse_worker("tcp://w:1", "0.0.1", [], "")
     with pytest.raises(ConfigError, match="tcp://w:1 cannot sandbox: no bwrap"):
         _refuse_worker("tcp://w:1", version, [], "no bwrap")
