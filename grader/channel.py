@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -38,6 +39,10 @@ PREFIX = b"GRADER1 "
 MAX_LINE = 256 * 1024 * 1024
 KEY_BYTES = 32
 PR_SET_DUMPABLE = 4
+PR_SET_PDEATHSIG = 1
+LAUNCHER_PID_ENV = "GRADER_LAUNCHER_PID"
+"""The launcher's pid, for the process it starts (the supervisor, or an unsandboxed worker) to
+stop when the launcher dies (see :func:`die_with_launcher`)."""
 
 
 def read_key(fd: int) -> bytes:
@@ -61,6 +66,24 @@ def make_undumpable() -> bool:
         return libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+def die_with_launcher() -> bool:
+    """Get SIGTERM when the launcher dies (a Dask worker killed mid-run, say), instead of running
+    on unseen, writing into the folder its retry uses.  Without the launcher's pid in the
+    environment (or off Linux) nothing changes; a launcher already gone stops this one now."""
+    launcher = os.environ.pop(LAUNCHER_PID_ENV, "")
+    if not launcher.isdigit():
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != int(launcher):  # it died before the line above: no signal will come
+        os.kill(os.getpid(), signal.SIGTERM)
+    return True
 
 
 def encode(key: bytes, kind: str, data: Any) -> bytes:

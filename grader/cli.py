@@ -61,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, help="notebooks graded at once (default: the usable cores; each kernel gets its share)"
     )
     grade.add_argument("--db", help="gradebook: an SQLAlchemy URL or an SQLite file (default: OUT/gradebook.sqlite)")
-    grade.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT")
+    grade.add_argument(
+        "--executor",
+        default="local",
+        help="local (default: --workers threads here), dask-local (a Dask cluster of --workers processes here) "
+        "or dask://HOST:PORT (a running 'dask scheduler'; workers must see the same paths)",
+    )
     _student_view(grade)
 
     env = sub.add_parser("env", help="grading environments (built once with uv, cached)")

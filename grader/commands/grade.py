@@ -30,6 +30,7 @@ from ..pipeline import (
     environment_for,
     grade_jobs,
     open_jobs,
+    parse_executor,
     sandbox_choice,
 )
 from ..pipeline.classrun import ClassRun, open_class_run
@@ -58,8 +59,7 @@ def main(
 ) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out`` (with
     ``student_view``, each student's own report too: ``<stem>.student.html``)."""
-    if executor != "local":
-        raise ConfigError(f"--executor {executor}: only 'local' is available in this version (dask is not built yet)")
+    parse_executor(executor)  # a bad value is refused before any work
     workers = usable_cores() if workers is None else workers
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
@@ -80,7 +80,7 @@ def main(
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
     with Gradebook(database_url(db, out_dir)) as book, open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
         run = open_class_run(book, jobs, out_dir, lang, student_view=student_view)
-        page = _grade(run, workers)
+        page = _grade(run, workers, executor)
     results = [run.results[i] for i in range(len(jobs))]
     note = gap_note(results, lang)
     if note:  # not the students' mistakes: said apart from the scores, for the instructor to act on
@@ -95,7 +95,7 @@ def main(
     return 0 if all(r.status == "graded" for r in results) else 1
 
 
-def _grade(run: ClassRun, workers: int) -> Path:
+def _grade(run: ClassRun, workers: int, executor: str) -> Path:
     """Grade what is pending, each result kept as it comes; the class page written at the end
     (and when stopped, with what was graded, before saying so)."""
     pending = run.pending
@@ -113,7 +113,7 @@ def _grade(run: ClassRun, workers: int) -> Path:
 
     try:
         with _stoppable():
-            grade_jobs([run.jobs[i] for i in pending], workers, graded)
+            grade_jobs([run.jobs[i] for i in pending], workers, graded, executor=executor)
     except GradingStopped:
         progress.close()
         run.finish(interrupted=True)

@@ -139,6 +139,7 @@ def launch(job: ExecutionJob, wrap: Wrapper | None = None, env: dict[str, str] |
     os.close(key_write)
     child_env = dict(env if env is not None else os.environ)
     child_env[channel.KEY_FD_ENV] = str(key_read)
+    child_env[channel.LAUNCHER_PID_ENV] = str(os.getpid())  # the run stops if this process dies
     if confined is not None:
         child_env[channel.SUPERVISOR_KEY_ENV] = key.hex()
     hard_limit = job.notebook_timeout + HARD_LIMIT_MARGIN_S

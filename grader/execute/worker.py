@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     key = channel.read_key(int(key_fd))
     channel.make_undumpable()
+    channel.die_with_launcher()  # unsandboxed, its launcher is its parent (the supervisor's, else)
     sender = channel.Sender(os.dup(1), key)  # the private copy: not inherited by the kernel
     try:
         return _run(args[0], sender)

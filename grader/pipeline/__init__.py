@@ -3,7 +3,8 @@
 ``plan``     submissions × rubric × settings, for as long as a zip's unpacked copy lives
              (``open_jobs``; :mod:`.plan`, :mod:`.settings`)
 ``grade``    intake → execute → evidence → checks → score, one submission or many in
-             parallel, with a callback as each finishes (:mod:`.grade`)
+             parallel (threads here, or a Dask cluster: :mod:`.executors`,
+             :mod:`.dask_executor`), with a callback as each finishes (:mod:`.grade`)
 ``outputs``  JSON and HTML per submission the moment it is graded, ``results.jsonl`` and the
              class page; a graded folder rendered again in another language (:mod:`.outputs`)
 ``classrun`` a class into its gradebook: unchanged submissions reused, each result committed
@@ -15,6 +16,7 @@ Commands only parse arguments, call these and print.
 
 from __future__ import annotations
 
+from .executors import ExecutorChoice, parse_executor
 from .grade import (
     STATUS,
     Graded,
@@ -23,6 +25,7 @@ from .grade import (
     grade_jobs,
     grade_submission,
     invalid_result,
+    lost_result,
     run_submission,
 )
 from .outputs import CLASS_PAGE, STUDENT_REPORT, render_again, write_class_outputs, write_submission_outputs
@@ -42,6 +45,7 @@ __all__ = [
     "CLASS_PAGE",
     "STATUS",
     "STUDENT_REPORT",
+    "ExecutorChoice",
     "GradeSettings",
     "Graded",
     "Job",
@@ -53,7 +57,9 @@ __all__ = [
     "grade_jobs",
     "grade_submission",
     "invalid_result",
+    "lost_result",
     "open_jobs",
+    "parse_executor",
     "plan_jobs",
     "prune_cache",
     "render_again",

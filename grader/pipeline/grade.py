@@ -28,6 +28,7 @@ from ..models.submission import Submission
 from ..scoring import cell_results, score_items, total, words
 from ..scoring.notes import note_messages
 from . import activity
+from .executors import LOCAL, parse_executor
 from .plan import Job
 from .settings import GradeSettings
 
@@ -240,8 +241,25 @@ def fault_result(submission: Submission, settings: GradeSettings, outcome: Execu
     """The result of a run the grader itself failed (status ``error``): nothing is judged, every
     item says it was not the student's doing, and the reason is the grader's fault for the
     instructor.  Its workspace is kept, for the instructor to look at."""
+    return _unjudged(submission, settings, Message("run.grader_fault", {}), outcome.reason, seconds)
+
+
+def lost_result(submission: Submission, settings: GradeSettings, reason: str, seconds: float) -> Result:
+    """The result of a submission whose Dask worker died under it on every try (status ``error``,
+    the grader's failure, not the student's): nothing judged, every item needs review."""
+    return _unjudged(submission, settings, Message("run.worker_lost", {}), reason, seconds)
+
+
+def unreachable_result(submission: Submission, settings: GradeSettings, reason: str) -> Result:
+    """The result of a submission whose files the machine grading it cannot see (a Dask worker
+    without the shared folders): the grader's failure (status ``error``), nothing judged."""
+    return _unjudged(submission, settings, Message("run.grader_fault", {}), reason, 0.0)
+
+
+def _unjudged(
+    submission: Submission, settings: GradeSettings, message: Message, reason: str | None, seconds: float
+) -> Result:
     rubric = settings.rubric
-    message = Message("run.grader_fault", {})
     items = tuple(
         ItemResult(
             id=i.id,
@@ -269,7 +287,7 @@ def fault_result(submission: Submission, settings: GradeSettings, outcome: Execu
         duration_s=seconds,
         items=items,
         cells=(),
-        reason=outcome.reason,
+        reason=reason,
         rubric_title=words(rubric.title),
         environment=settings.environment.info if settings.environment is not None else own_environment(),
     )
@@ -315,10 +333,20 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
 
 
 def grade_jobs(
-    jobs: Sequence[Job], workers: int = 1, on_graded: Callable[[int, Job, Graded], None] | None = None
+    jobs: Sequence[Job],
+    workers: int = 1,
+    on_graded: Callable[[int, Job, Graded], None] | None = None,
+    executor: str = LOCAL,
 ) -> list[Graded]:
-    """Grade every job with ``workers`` threads (each notebook runs in its own process);
-    ``on_graded(index, job, graded)`` is called as each one finishes. Results keep the jobs' order."""
+    """Grade every job with ``workers`` threads (each notebook runs in its own process), or on a
+    Dask cluster (``executor``: ``dask-local``, ``dask://HOST:PORT``; see :mod:`.executors`);
+    ``on_graded(index, job, graded)`` is called in this process as each one finishes. Results
+    keep the jobs' order."""
+    choice = parse_executor(executor)
+    if choice.on_dask:
+        from .dask_executor import grade_on_dask  # Dask is loaded only when asked for
+
+        return grade_on_dask(jobs, choice, workers, on_graded)
 
     def one(index: int) -> Graded:
         job = jobs[index]

@@ -121,6 +121,7 @@ def run(spec: dict[str, Any]) -> int:
     _record(spec, group=sorted(set(group.dirs.values())) if group else [])
     stop = _stopper(group)
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    channel.die_with_launcher()  # its launcher killed (a Dask worker lost): the run stops too
     try:
         # an empty environment: bubblewrap's own process (pid 1 inside) must not carry the
         # grader's variables, which the notebook could read from /proc/1/environ

@@ -38,25 +38,6 @@ def test_export_without_results_is_exit_2(tmp_path, capsys):
     assert "results.jsonl" in capsys.readouterr().err
 
 
-def test_dask_executor_is_not_yet(tmp_path, capsys):
-    nb = tmp_path / "a.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), str(nb))
-    code = main(
-        [
-            "grade",
-            str(nb),
-            "--rubric",
-            "iris_keras",
-            "--out",
-            str(tmp_path / "o"),
-            "--executor",
-            "dask://h:1",
-            "--no-sandbox",
-        ]
-    )
-    assert code == 2 and "not built yet" in capsys.readouterr().err
-
-
 @pytest.mark.notebook
 def test_check_reference_writes_json_and_html_and_exits_0(tmp_path, run_store, capsys):
     run_store.run(REFERENCE / "04_iris_mlp_sklearn.ipynb", rubric="iris_mlp")  # warms the shared cache

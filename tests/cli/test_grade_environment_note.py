@@ -29,7 +29,7 @@ def class_folder(tmp_path):
 
 
 def _grade(folder, out, monkeypatch, gaps_of):
-    def fake_grade_jobs(jobs, workers=1, on_graded=None):
+    def fake_grade_jobs(jobs, workers=1, on_graded=None, executor="local"):
         graded = []
         for index, job in enumerate(jobs):
             result = invalid_result(job.submission, job.settings.rubric, "stood in for")
