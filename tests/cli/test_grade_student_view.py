@@ -34,7 +34,7 @@ def _grade(tmp_path, monkeypatch, *flags: str):
     for name in ("2201001_hw.ipynb", "2201002_hw.ipynb"):
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), str(folder / name))
 
-    def fake_grade_jobs(jobs, workers=1, on_graded=None):
+    def fake_grade_jobs(jobs, workers=1, on_graded=None, executor="local"):
         graded = []
         for index, job in enumerate(jobs):
             result = invalid_result(job.submission, job.settings.rubric, "stood in for")
