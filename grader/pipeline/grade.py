@@ -15,7 +15,8 @@ from typing import Any
 
 from ..cache import run_key
 from ..checks import run_check
-from ..environments import own_environment
+from ..environments import BuiltEnv, built_envs, own_environment
+from ..environments.build import ensure_source
 from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
@@ -25,6 +26,7 @@ from ..models.execution import ExecutionOutcome
 from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
 from ..models.rubric import Rubric
 from ..models.submission import Submission
+from ..reeval.client import Reevaluator, worker_command
 from ..scoring import cell_results, score_items, total, words
 from ..scoring.notes import note_messages
 from .plan import Job
@@ -135,9 +137,34 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
     return outcome, workspace_at(folder, submission.content.name)
 
 
-def gather_evidence(outcome: ExecutionOutcome, workspace: Workspace, rubric: Rubric) -> Evidence:
-    """What the run did, measured by the grader, with the rubric's instructor tests run on it."""
-    evidence = build_evidence(outcome, host_path_mapper(workspace))
+def reevaluator(environment: BuiltEnv | None, workspace: Workspace, sandboxed: bool) -> Reevaluator:
+    """The re-evaluation worker of one run: a fresh process of the environment the notebook ran in
+    (the grader's own interpreter when none is named), inside the sandbox when grading is
+    sandboxed - reading the run's workspace, writing nothing, no network.  Started on first use."""
+    python = str(environment.python) if environment is not None else None
+    command = worker_command(python)
+    if sandboxed:
+        from ..sandbox import Sandbox
+
+        command = Sandbox().reader(command, python=python, readable=[str(workspace.root)])
+    return Reevaluator(command)
+
+
+def environment_recorded(info: Mapping[str, Any] | None) -> BuiltEnv | None:
+    """The built environment a result recorded (by its spec hash), if it is still on this machine."""
+    spec_hash = (info or {}).get("spec_hash")
+    if not spec_hash:
+        return None
+    found = next((env for env in built_envs() if env.info.spec_hash == spec_hash), None)
+    return ensure_source(found) if found is not None else None
+
+
+def gather_evidence(
+    outcome: ExecutionOutcome, workspace: Workspace, rubric: Rubric, models: Reevaluator | None = None
+) -> Evidence:
+    """What the run did, measured by the grader, with the rubric's instructor tests run on it.
+    ``models`` re-evaluates the saved models (default: a worker of the grader's own interpreter)."""
+    evidence = build_evidence(outcome, host_path_mapper(workspace), models)
     files = [str(item.params["file"]) for item in rubric.items if item.check == "test" and "file" in item.params]
     return run_instructor_tests(evidence, files) if files else evidence
 
@@ -283,7 +310,8 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if outcome.status == "error":
         result = fault_result(submission, settings, outcome, time.monotonic() - start)
         return Graded(result, None, {}, outcome, workspace)
-    evidence = gather_evidence(outcome, workspace, rubric)
+    with reevaluator(settings.environment, workspace, settings.sandboxed) as models:
+        evidence = gather_evidence(outcome, workspace, rubric, models)
     checks = check_all(rubric, evidence)
     items = score_items(rubric, checks)
     score, max_score = total(items)

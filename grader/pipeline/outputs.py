@@ -18,7 +18,7 @@ from ..fileio import write_json_atomic, write_text_atomic
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
-from .grade import Graded
+from .grade import Graded, environment_recorded, reevaluator
 
 CLASS_PAGE = "index.html"
 RUN_FOLDER = "run_folder"
@@ -61,14 +61,20 @@ def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
     return found
 
 
-def _evidence_again(folder: object) -> tuple[Evidence | None, Workspace | None]:
+def _evidence_again(folder: object, environment: object) -> tuple[Evidence | None, Workspace | None]:
+    """The evidence of a kept run, its models re-evaluated in the environment the result recorded
+    (the grader's own when it is no longer built here), sandboxed where the sandbox works."""
     if not isinstance(folder, str):
         return None, None
     found = load_run(Path(folder))
     if found is None:
         return None, None
     outcome, workspace = found
-    return build_evidence(outcome, host_path_mapper(workspace)), workspace
+    from ..sandbox import sandbox_available
+
+    built = environment_recorded(environment if isinstance(environment, dict) else None)
+    with reevaluator(built, workspace, sandbox_available()[0]) as models:
+        return build_evidence(outcome, host_path_mapper(workspace), models), workspace
 
 
 def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
@@ -81,7 +87,7 @@ def render_again(out_dir: Path, lang: str) -> tuple[int, int]:
     pairs, with_evidence = [], 0
     for path, data in files:
         result = result_from_json(data)
-        evidence, workspace = _evidence_again(data.get(RUN_FOLDER))
+        evidence, workspace = _evidence_again(data.get(RUN_FOLDER), data.get("environment"))
         with_evidence += evidence is not None
         write_submission_outputs(Graded(result, evidence, workspace=workspace), out_dir, path.stem, lang)
         pairs.append((result, path.stem))
