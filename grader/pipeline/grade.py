@@ -9,7 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
 from ..execute.workspace import MAX_COPIED_BYTES, Workspace, left_out, prune_workspace, workspace_at
+from ..models.environment import GradingEnvironment
 from ..models.evidence import Evidence
 from ..models.execution import ExecutionOutcome
 from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
@@ -157,6 +158,28 @@ def environment_recorded(info: Mapping[str, Any] | None) -> BuiltEnv | None:
         return None
     found = next((env for env in built_envs() if env.info.spec_hash == spec_hash), None)
     return ensure_source(found) if found is not None else None
+
+
+def same_environment(evidence: Evidence, environment: GradingEnvironment) -> Evidence:
+    """The evidence, unless its models were re-evaluated with other versions than the result records
+    (a grader fault: then nothing it measured counts, and a person should look)."""
+    where = evidence.reevaluated_in
+    if where is None:
+        return evidence
+    versions, recorded = where.versions(), environment.packages or {}
+    differ = sorted(
+        f"{name} {versions[name]} (recorded {recorded[name]})"
+        for name in set(versions) & set(recorded)
+        if versions[name] != recorded[name]
+    )
+    if not differ:
+        return evidence
+    log.error("re-evaluation ran with other versions than the result records: %s", ", ".join(differ))
+    problem = (
+        f"the grader re-evaluated the model with other versions than the grading environment's: {', '.join(differ)}"
+    )
+    saved = tuple(replace(s, judged=False, error=problem) for s in evidence.saved_models)
+    return replace(evidence, measurements=(), reevaluation_problem=problem, saved_models=saved)
 
 
 def gather_evidence(
@@ -310,8 +333,9 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if outcome.status == "error":
         result = fault_result(submission, settings, outcome, time.monotonic() - start)
         return Graded(result, None, {}, outcome, workspace)
+    environment = settings.environment.info if settings.environment is not None else own_environment()
     with reevaluator(settings.environment, workspace, settings.sandboxed) as models:
-        evidence = gather_evidence(outcome, workspace, rubric, models)
+        evidence = same_environment(gather_evidence(outcome, workspace, rubric, models), environment)
     checks = check_all(rubric, evidence)
     items = score_items(rubric, checks)
     score, max_score = total(items)
@@ -329,7 +353,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         notes=tuple(left_out_notes(submission, workspace) + _staged_notes(workspace) + note_messages(evidence)),
         rubric_title=words(rubric.title),
         environment_gaps=evidence.environment_gaps,
-        environment=settings.environment.info if settings.environment is not None else own_environment(),
+        environment=environment,
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
