@@ -68,14 +68,22 @@ class RunStore:
         self.cache = EvidenceCache(root / "evidence-cache")
         self._memo: dict[tuple[str, str], NotebookRun] = {}
 
-    def run(self, notebook: Path, datasets: tuple[str, ...] = (), rubric: str | None = None) -> NotebookRun:
+    def run(
+        self,
+        notebook: Path,
+        datasets: tuple[str, ...] = (),
+        rubric: str | None = None,
+        environment: object | None = None,
+    ) -> NotebookRun:
         """Execute ``notebook`` (once per session) and grade it with ``rubric`` (default: the
-        rubric whose reference it is; else a bare run with ``datasets`` staged)."""
+        rubric whose reference it is; else a bare run with ``datasets`` staged), in the built
+        ``environment`` (a ``BuiltEnv``; default: the grader's own)."""
         from grader.intake import collect_submissions
         from grader.pipeline import GradeSettings, grade_submission, rubric_from
 
         name = rubric or _rubric_for_reference(notebook)
-        memo_key = (str(notebook), name or ",".join(datasets))
+        env_key = getattr(getattr(environment, "info", None), "spec_hash", None) or "own"
+        memo_key = (str(notebook), name or ",".join(datasets), env_key)
         if memo_key in self._memo:
             return self._memo[memo_key]
         loaded = rubric_from(name) if name is not None else _bare_rubric(datasets)
@@ -84,6 +92,7 @@ class RunStore:
             data_dir=SHARED_DATA if SHARED_DATA.is_dir() else None,
             sandboxed=sandbox_ok(),
             cache=self.cache,
+            environment=environment,  # type: ignore[arg-type]
         )
         graded = grade_submission(collect_submissions(notebook)[0], settings)
         if graded.evidence is None:  # not a gradable notebook
@@ -114,6 +123,26 @@ def run_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> RunSt
     base = tmp_path_factory.getbasetemp()
     root = base.parent if worker_id != "master" else base
     return RunStore(root)
+
+
+OLDER_SPEC = REPO / "tests" / "environments" / "specs" / "older.txt"
+"""A small older grading environment (pandas 2, numpy 1.26, scikit-learn 1.3; no TensorFlow)."""
+
+
+@pytest.fixture(scope="session")
+def older_env():
+    """``OLDER_SPEC`` built with uv (once per machine: the grader's environment cache and uv's own
+    cache keep it; a build by another xdist worker is waited for, never repeated)."""
+    from grader.environments import build, find_spec
+
+    built, _ = build(find_spec(str(OLDER_SPEC)), progress=lambda line: None)
+    return built
+
+
+@pytest.fixture(scope="session", params=["own", "older"])
+def grading_env(request: pytest.FixtureRequest):
+    """Each environment the probe is tested in: the grader's own (None) and ``older_env``."""
+    return None if request.param == "own" else request.getfixturevalue("older_env")
 
 
 @pytest.fixture(scope="session")

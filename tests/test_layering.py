@@ -61,6 +61,9 @@ def test_the_tree_keeps_every_contract(copy: Path) -> None:
         ("execute/launch.py", "import grader.sandbox", "execute"),
         ("sandbox/verdict.py", "from grader.execute import launch", "sandbox"),
         ("models/planted.py", "from grader.errors import GraderBug", "models"),
+        ("reeval/worker.py", "from grader.errors import GraderBug", "reeval"),
+        ("evidence/saved.py", "import keras", "reeval-client"),  # Keras is loaded by the worker only
+        ("evidence/reevaluate.py", "from grader.reeval.loading import load_predictor", "reeval-client"),
         ("newcomer.py", "import grader.models", "layers"),  # a top-level module no layer names
         ("pipeline/grade.py", "import distributed", "dask"),  # Dask outside its one module
     ],

@@ -18,6 +18,7 @@ MESSAGES: tuple[str, ...] = (
     "saved_model.missing_format",
     "saved_model.does_not_load",
     "saved_model.disagrees",
+    "saved_model.not_checked",
     "absent.no_save",
     *causes.MESSAGES,
 )
@@ -62,6 +63,12 @@ def check_saved_model(evidence: Evidence, params: SavedModelParams) -> CheckResu
             passed += 1
             continue
         bad = files[-1]
+        if not bad.judged:  # the grader's re-evaluation failed, not the file: no verdict
+            return CheckResult.not_judged(
+                Message("saved_model.not_checked", {"file": bad.path, "error": bad.error or ""}),
+                needs_review=True,
+                **facts,
+            )
         if not bad.loads:
             problems.append(Message("saved_model.does_not_load", {"file": bad.path, "error": bad.error or ""}))
         else:

@@ -20,8 +20,12 @@ from ..models.evidence import (
     PredictRecord,
     Rows,
 )
+from ..reeval.client import Reevaluator
+from ..reeval.protocol import ModelFileError, PredictionError, ReevaluationFailed
 from .lineage import Lineage
-from .model_files import ModelFileError, Predictor, load_predictor
+
+GRADER_FAILED = "the grader could not re-evaluate the model"
+"""How a problem of the grader's own re-evaluation process starts (not the student's file)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,13 @@ class TestData:
     x: np.ndarray
     y: np.ndarray
     source: str
+    x_file: str
+    """The ``.npy`` file the inputs were read from (the re-evaluation worker reads it too)."""
+
+
+def array_file(evidence_dir: str, name: str) -> str:
+    """Where the probe saved the array ``name``."""
+    return os.path.join(evidence_dir, "arrays", f"{name}.npy")
 
 
 def load_array(evidence_dir: str, name: str | None) -> np.ndarray | None:
@@ -38,7 +49,7 @@ def load_array(evidence_dir: str, name: str | None) -> np.ndarray | None:
     if not name:
         return None
     try:
-        return np.load(os.path.join(evidence_dir, "arrays", f"{name}.npy"), allow_pickle=False)
+        return np.load(array_file(evidence_dir, name), allow_pickle=False)
     except (OSError, ValueError):
         return None
 
@@ -57,6 +68,7 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
     """The saved inputs for ``rows`` and the true labels that go with them."""
     lineage = Lineage(evidence)
     x = None
+    x_file = ""
     calls: list[EvaluateRecord | PredictRecord | MetricCallRecord] = [
         *evidence.evaluations,
         *evidence.predictions,
@@ -66,10 +78,11 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
         item_x = getattr(item, "x", None)
         if item_x is None or not (item_x.id == rows.id or lineage.same_rows(item_x, rows)):
             continue
-        arr = load_array(evidence_dir, getattr(item, "array", None))
+        name = getattr(item, "array", None)
+        arr = load_array(evidence_dir, name)
         if arr is None or arr.shape[0] != rows.n:
             continue
-        x = arr
+        x, x_file = arr, array_file(evidence_dir, str(name))
         y = as_labels(load_array(evidence_dir, getattr(item, "array_y", None)))
         if y is not None and len(y) == rows.n:
             return TestData(
@@ -79,13 +92,14 @@ def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) 
                     f"labels given to {getattr(item, 'method', item.__class__.__name__)} "
                     f"in {code_cell_label(evidence.cells, item.cell)}"
                 ),
+                x_file=x_file,
             )
     if x is None:
         return None
     found = _labels_from_metric_calls(evidence, rows, lineage) or _labels_from_splits(evidence, rows, lineage)
     if found is None:
         return None
-    return TestData(x=x, y=found[0], source=found[1])
+    return TestData(x=x, y=found[0], source=found[1], x_file=x_file)
 
 
 def _labels_from_metric_calls(evidence: Evidence, rows: Rows, lineage: Lineage) -> tuple[np.ndarray, str] | None:
@@ -133,11 +147,11 @@ def _comparable(y: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return None
 
 
-def measure(predict: Predictor, data: TestData, mid: str, role: str) -> Measurement | None:
-    """Accuracy, macro-F1 and confusion matrix of ``predict`` on ``data``."""
+def measure(predicted: np.ndarray, data: TestData, mid: str, role: str) -> Measurement | None:
+    """Accuracy, macro-F1 and confusion matrix of the labels ``predicted`` for ``data``."""
     from sklearn.metrics import confusion_matrix, f1_score
 
-    pred = np.asarray(predict(data.x))
+    pred = np.asarray(predicted)
     pair = _comparable(np.asarray(data.y), pred.reshape(-1))
     if pair is None:
         return None
@@ -167,8 +181,12 @@ def exported_file(evidence: Evidence, evidence_dir: str, mid: str) -> str | None
     return None
 
 
-def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple[tuple[Measurement, ...], str | None]:
-    """Measure the final model on the test (and validation) rows; (measurements, problem)."""
+def reevaluate(
+    evidence: Evidence, evidence_dir: str, roles: DataRoles, models: Reevaluator
+) -> tuple[tuple[Measurement, ...], str | None]:
+    """Measure the final model on the test (and validation) rows; (measurements, problem).
+
+    The model is loaded and run by ``models``, a worker process of the grading environment."""
     mid = roles.final_mid
     if mid is None or roles.test is None:
         return (), None
@@ -176,9 +194,11 @@ def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple
     if path is None:
         return (), "the final model could not be exported from the notebook"
     try:
-        predict = load_predictor(path)
+        models.load(path)
     except ModelFileError as exc:
         return (), str(exc)
+    except ReevaluationFailed as exc:
+        return (), f"{GRADER_FAILED}: {exc}"
     found: list[Measurement] = []
     problem: str | None = None
     for role, rows in (("test", roles.test), ("validation", roles.validation)):
@@ -190,8 +210,12 @@ def reevaluate(evidence: Evidence, evidence_dir: str, roles: DataRoles) -> tuple
                 problem = "the grader could not recover the test inputs together with their true labels"
             continue
         try:
-            m = measure(predict, data, mid, role)
-        except Exception as exc:  # the student's model cannot run on its own test rows
+            m = measure(models.predict(path, data.x_file), data, mid, role)
+        except ReevaluationFailed as exc:
+            return tuple(found), f"{GRADER_FAILED}: {exc}"
+        except (PredictionError, ModelFileError) as exc:  # the student's model cannot run on its own test rows
+            return tuple(found), f"the final model failed on the {role} rows: {exc}"
+        except Exception as exc:  # the labels it predicted cannot be compared
             return tuple(found), f"the final model failed on the {role} rows: {type(exc).__name__}"
         if m is not None:
             found.append(m)

@@ -105,6 +105,20 @@ class CellOutput:
 
 
 @dataclass(frozen=True)
+class ReevaluatedIn:
+    """The process that loaded the models again and predicted with them (``grader.reeval``):
+    its interpreter, its prefix (the grading environment's folder) and its packages' versions."""
+
+    executable: str
+    prefix: str
+    packages: tuple[tuple[str, str], ...]
+
+    def versions(self) -> dict[str, str]:
+        """Package name -> version (``python`` too)."""
+        return dict(self.packages)
+
+
+@dataclass(frozen=True)
 class Measurement:
     """The grader's own evaluation of a model on data the notebook used."""
 
@@ -133,6 +147,8 @@ class SavedModelCheck:
     agreement: float | None
     """Fraction of test rows where the file and the final live model predict the same class."""
     error: str | None = None
+    judged: bool = True
+    """False when the grader's own re-evaluation failed (not the file): a person should look."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,8 @@ class Evidence:
     measurements: tuple[Measurement, ...] = ()
     reevaluation_problem: str | None = None
     """Why the grader could not measure the final model itself, in words."""
+    reevaluated_in: ReevaluatedIn | None = None
+    """The process the models were loaded again in (None: no model was loaded)."""
     saved_models: tuple[SavedModelCheck, ...] = ()
     instructor_tests: dict[str, InstructorTestOutcome] = field(default_factory=dict)
     """Outcome per instructor test file, keyed by ``str(Path(file))``; filled by the evidence stage."""

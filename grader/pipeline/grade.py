@@ -9,22 +9,25 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..cache import run_key
 from ..checks import run_check
-from ..environments import own_environment
+from ..environments import BuiltEnv, built_envs, own_environment
+from ..environments.build import ensure_source
 from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
 from ..execute.workspace import MAX_COPIED_BYTES, Workspace, left_out, prune_workspace, workspace_at
+from ..models.environment import GradingEnvironment
 from ..models.evidence import Evidence
 from ..models.execution import ExecutionOutcome
 from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
 from ..models.rubric import Rubric
 from ..models.submission import Submission
+from ..reeval.client import Reevaluator, worker_command
 from ..scoring import cell_results, score_items, total, words
 from ..scoring.notes import note_messages
 from . import activity
@@ -138,9 +141,56 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
     return outcome, workspace_at(folder, submission.content.name)
 
 
-def gather_evidence(outcome: ExecutionOutcome, workspace: Workspace, rubric: Rubric) -> Evidence:
-    """What the run did, measured by the grader, with the rubric's instructor tests run on it."""
-    evidence = build_evidence(outcome, host_path_mapper(workspace))
+def reevaluator(environment: BuiltEnv | None, workspace: Workspace, sandboxed: bool) -> Reevaluator:
+    """The re-evaluation worker of one run: a fresh process of the environment the notebook ran in
+    (the grader's own interpreter when none is named), inside the sandbox when grading is
+    sandboxed - reading the run's workspace, writing nothing, no network.  Started on first use."""
+    python = str(environment.python) if environment is not None else None
+    command = worker_command(python)
+    if sandboxed:
+        from ..sandbox import Sandbox
+
+        command = Sandbox().reader(command, python=python, readable=[str(workspace.root)])
+    return Reevaluator(command)
+
+
+def environment_recorded(info: Mapping[str, Any] | None) -> BuiltEnv | None:
+    """The built environment a result recorded (by its spec hash), if it is still on this machine."""
+    spec_hash = (info or {}).get("spec_hash")
+    if not spec_hash:
+        return None
+    found = next((env for env in built_envs() if env.info.spec_hash == spec_hash), None)
+    return ensure_source(found) if found is not None else None
+
+
+def same_environment(evidence: Evidence, environment: GradingEnvironment) -> Evidence:
+    """The evidence, unless its models were re-evaluated with other versions than the result records
+    (a grader fault: then nothing it measured counts, and a person should look)."""
+    where = evidence.reevaluated_in
+    if where is None:
+        return evidence
+    versions, recorded = where.versions(), environment.packages or {}
+    differ = sorted(
+        f"{name} {versions[name]} (recorded {recorded[name]})"
+        for name in set(versions) & set(recorded)
+        if versions[name] != recorded[name]
+    )
+    if not differ:
+        return evidence
+    log.error("re-evaluation ran with other versions than the result records: %s", ", ".join(differ))
+    problem = (
+        f"the grader re-evaluated the model with other versions than the grading environment's: {', '.join(differ)}"
+    )
+    saved = tuple(replace(s, judged=False, error=problem) for s in evidence.saved_models)
+    return replace(evidence, measurements=(), reevaluation_problem=problem, saved_models=saved)
+
+
+def gather_evidence(
+    outcome: ExecutionOutcome, workspace: Workspace, rubric: Rubric, models: Reevaluator | None = None
+) -> Evidence:
+    """What the run did, measured by the grader, with the rubric's instructor tests run on it.
+    ``models`` re-evaluates the saved models (default: a worker of the grader's own interpreter)."""
+    evidence = build_evidence(outcome, host_path_mapper(workspace), models)
     files = [str(item.params["file"]) for item in rubric.items if item.check == "test" and "file" in item.params]
     return run_instructor_tests(evidence, files) if files else evidence
 
@@ -304,7 +354,9 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     if outcome.status == "error":
         result = fault_result(submission, settings, outcome, time.monotonic() - start)
         return Graded(result, None, {}, outcome, workspace)
-    evidence = gather_evidence(outcome, workspace, rubric)
+    environment = settings.environment.info if settings.environment is not None else own_environment()
+    with reevaluator(settings.environment, workspace, settings.sandboxed) as models:
+        evidence = same_environment(gather_evidence(outcome, workspace, rubric, models), environment)
     checks = check_all(rubric, evidence)
     items = score_items(rubric, checks)
     score, max_score = total(items)
@@ -322,7 +374,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         notes=tuple(left_out_notes(submission, workspace) + _staged_notes(workspace) + note_messages(evidence)),
         rubric_title=words(rubric.title),
         environment_gaps=evidence.environment_gaps,
-        environment=settings.environment.info if settings.environment is not None else own_environment(),
+        environment=environment,
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)

@@ -24,7 +24,7 @@ from ..gradebook import Gradebook, database_url
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
-from .grade import Graded
+from .grade import Graded, environment_recorded, reevaluator
 
 CLASS_PAGE = "index.html"
 STUDENT_REPORT = ".student.html"
@@ -80,14 +80,20 @@ def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
     return found
 
 
-def _evidence_again(folder: object) -> tuple[Evidence | None, Workspace | None]:
+def _evidence_again(folder: object, environment: object) -> tuple[Evidence | None, Workspace | None]:
+    """The evidence of a kept run, its models re-evaluated in the environment the result recorded
+    (the grader's own when it is no longer built here), sandboxed where the sandbox works."""
     if not isinstance(folder, str):
         return None, None
     found = load_run(Path(folder))
     if found is None:
         return None, None
     outcome, workspace = found
-    return build_evidence(outcome, host_path_mapper(workspace)), workspace
+    from ..sandbox import sandbox_available
+
+    built = environment_recorded(environment if isinstance(environment, dict) else None)
+    with reevaluator(built, workspace, sandbox_available()[0]) as models:
+        return build_evidence(outcome, host_path_mapper(workspace), models), workspace
 
 
 def _superseded_stems(out_dir: Path) -> set[str]:
@@ -110,7 +116,7 @@ def render_again(out_dir: Path, lang: str, *, student_view: bool = False) -> tup
     superseded = _superseded_stems(out_dir)
     for path, data in files:
         result = result_from_json(data)
-        evidence, workspace = _evidence_again(data.get(RUN_FOLDER))
+        evidence, workspace = _evidence_again(data.get(RUN_FOLDER), data.get("environment"))
         with_evidence += evidence is not None
         students = student_view or (out_dir / f"{path.stem}{STUDENT_REPORT}").exists()
         write_submission_outputs(

@@ -24,7 +24,7 @@ from ..fileio import write_json_atomic
 from ..models.execution import HARD_LIMIT_MARGIN_S, ExecutionJob, ExecutionOutcome
 from .cgroups import cgroup_support
 from .limits import LIMITS_ENV, SandboxLimits, rlimits, usable_cores
-from .mounts import bwrap_command, bwrap_options, bwrap_path, namespace_args, quota_root
+from .mounts import bwrap_command, bwrap_options, bwrap_path, namespace_args, quota_root, reader_command
 from .verdict import apply_verdict
 
 __all__ = ["Sandbox", "SandboxLimits", "sandbox_available"]
@@ -124,6 +124,14 @@ class Sandbox:
         path = os.path.join(job.out_dir, SPEC_FILE)
         write_json_atomic(path, spec)
         return [sys.executable, "-m", "grader.sandbox.supervise", path]
+
+    def reader(self, argv: list[str], *, python: str | None, readable: list[str]) -> list[str]:
+        """The sandboxed form of a process that only reads ``readable`` (the re-evaluation worker
+        loading a run's saved models): everything read-only, a private /tmp, no network."""
+        ok, why = sandbox_available()
+        if not ok:
+            raise SandboxUnavailable(why)
+        return reader_command(argv, python=python, readable=readable, tmp_bytes=self.limits.file_size_mb * 1024 * 1024)
 
     def conclude(self, outcome: ExecutionOutcome, verdict: dict[str, Any]) -> ExecutionOutcome:
         """``outcome`` with the supervisor's verdict applied (the tripped limit named, in words)."""

@@ -94,9 +94,14 @@ def python_dirs() -> list[str]:
 
 def environment_dirs(job: ExecutionJob) -> list[str]:
     """A grading environment's folder and its base interpreter's installation (read-only inside)."""
-    if not job.python:
+    return interpreter_dirs(job.python)
+
+
+def interpreter_dirs(python: str | None) -> list[str]:
+    """The folders of a grading environment's interpreter ``python`` (none for this one)."""
+    if not python:
         return []
-    env = os.path.dirname(os.path.dirname(os.path.abspath(job.python)))
+    env = os.path.dirname(os.path.dirname(os.path.abspath(python)))
     found = [env]
     try:
         with open(os.path.join(env, "pyvenv.cfg"), encoding="utf-8") as handle:
@@ -321,3 +326,35 @@ def _host_workspace_args(job: ExecutionJob, writable: list[str]) -> list[str]:
     for folder in writable:  # after /tmp: a workspace under /tmp must win over the tmpfs
         args += _same_path("--bind", folder)
     return args
+
+
+def reader_command(command: list[str], *, python: str | None, readable: list[str], tmp_bytes: int) -> list[str]:
+    """``bwrap ... -- command`` for a process that only reads: the re-evaluation worker loading a
+    student's saved models.  The system, Python, the environment of ``python`` and the folders in
+    ``readable`` (the run's workspace) are read-only; a private /tmp of ``tmp_bytes`` is the only
+    place it can write; no network, no capabilities, its own process tree that dies with the grader."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise FileNotFoundError("bwrap")
+    known = bwrap_options(bwrap)
+    read_only = [*python_dirs(), str(package_dir()), *interpreter_dirs(python)]
+    args = [bwrap, *namespace_args(known), "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
+    args += _system_args()
+    args += ["--dev", "/dev", "--proc", "/proc"]
+    args += (["--size", str(tmp_bytes)] if "--size" in known else []) + ["--tmpfs", "/tmp"]
+    for folder in read_only:
+        args += _same_path("--ro-bind", folder)
+    for folder in hidden_dirs(read_only):
+        args += ["--tmpfs", folder, "--remount-ro", folder]
+    for folder in readable:
+        if os.path.exists(folder):
+            args += _same_path("--ro-bind", folder)
+    args += ["--remount-ro", "/", "--chdir", "/tmp"]
+    for name in PASSED_ENV:
+        if name in os.environ:
+            args += ["--setenv", name, os.environ[name]]
+    prefix = os.path.dirname(os.path.abspath(python)) if python else os.path.join(sys.prefix, "bin")
+    path = ":".join([prefix, "/usr/local/bin", "/usr/bin", "/bin"])
+    for name, value in {**SANDBOX_ENV, "PATH": path, "HOME": "/tmp"}.items():
+        args += ["--setenv", name, value]
+    return [*args, "--", *command]

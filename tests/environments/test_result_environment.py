@@ -61,3 +61,21 @@ def test_a_rubric_names_its_environment_relative_to_its_folder(tmp_path: Path) -
     assert rubric.environment == str(tmp_path / "course.txt")
     assert environment_for(rubric_from("perceptron"), None) is None  # nothing named: the grader's own
     assert environment_for(rubric, "own") is None  # --env own overrides the rubric's
+
+
+def test_a_reevaluation_with_other_versions_than_recorded_measures_nothing() -> None:
+    from synthetic import tuning_notebook
+
+    from grader.models.evidence import Measurement, ReevaluatedIn, SavedModelCheck
+    from grader.pipeline.grade import same_environment
+
+    measured = Measurement("m1", "test", 10, 0.9, 0.9, ((5, 0), (1, 4)), ("0", "1"), 2, 0.5, "labels")
+    saved = SavedModelCheck(path="m.keras", format="keras", loads=True, agreement=1.0)
+    evidence = replace(tuning_notebook(2, 10), measurements=(measured,), saved_models=(saved,))
+    same = ReevaluatedIn("/envs/colab/bin/python", "/envs/colab", (("keras", "3.8.0"), ("python", "3.11.13")))
+    assert same_environment(replace(evidence, reevaluated_in=same), COLAB).measurements == (measured,)
+    other = ReevaluatedIn("/venv/bin/python", "/venv", (("keras", "3.15.1"), ("python", "3.11.13")))
+    moved = same_environment(replace(evidence, reevaluated_in=other), COLAB)
+    assert moved.measurements == ()
+    assert "keras 3.15.1 (recorded 3.8.0)" in (moved.reevaluation_problem or "")
+    assert [(s.loads, s.judged) for s in moved.saved_models] == [(True, False)]

@@ -1,7 +1,10 @@
-"""What the probe records from a real kernel: one small notebook exercising every hook."""
+"""What the probe records from a real kernel: one small notebook exercising every hook, run in
+each grading environment the probe supports (the grader's own: pandas 3, the newest
+scikit-learn; and an older one: pandas 2, scikit-learn 1.3, numpy 1.26)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
@@ -37,13 +40,16 @@ CELLS = [
 
 
 @pytest.fixture(scope="module")
-def probe_run(run_store, tmp_path_factory):
+def probe_run(run_store, tmp_path_factory, grading_env):
     folder = tmp_path_factory.mktemp("probe")
     path = Path(folder) / "probe_hooks.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# probe test")] + [nbformat.v4.new_code_cell(c) for c in CELLS]
     nbformat.write(nb, str(path))
-    return run_store.run(path)
+    run = run_store.run(path, environment=grading_env)
+    where = run.evidence.reevaluated_in
+    assert where is not None and where.prefix == str(grading_env.path if grading_env else sys.prefix)
+    return run
 
 
 @pytest.mark.notebook

@@ -1,4 +1,4 @@
-"""Loading the final model in the grader's process: TensorFlow functions load as the Keras
+"""Loading a saved model in the re-evaluation worker: TensorFlow functions load as the Keras
 built-ins they equal; a model that needs notebook code is refused, and the reason names it."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import os
 import numpy as np
 import pytest
 
-from grader.evidence.model_files import LIBRARY_FUNCTIONS, ModelFileError, load_predictor, notebook_code
 from grader.evidence.parse import activation_text
+from grader.reeval.loading import LIBRARY_FUNCTIONS, ModelFileError, load_predictor, notebook_code
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 tf = pytest.importorskip("tensorflow")

@@ -1,4 +1,4 @@
-"""Load a model file written by a student's kernel, safely, in the grader's own process.
+"""Load a model file written by a student's kernel, safely, in the re-evaluation worker.
 
 Keras files load with ``safe_mode=True`` and nothing of the notebook is ever run: before Keras
 sees a file, its architecture (JSON) is read and a model that needs notebook code - a lambda,
@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from .protocol import ModelFileError
+
 Predictor = Callable[[np.ndarray], np.ndarray]
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 LIBRARY_FUNCTIONS = {
@@ -29,10 +31,8 @@ LIBRARY_FUNCTIONS = {
 """Names TensorFlow functions are saved under -> the Keras activation that computes the same
 (tests/evidence/test_model_files.py checks each pair numerically)."""
 MAX_CONFIG_BYTES = 20_000_000
-
-
-class ModelFileError(Exception):
-    """The file cannot be loaded safely, or at all."""
+KERAS_FORMATS = (".keras", ".h5", ".hdf5")
+SKOPS_FORMATS = (".skops",)
 
 
 def keras_labels(pred: np.ndarray) -> np.ndarray:
@@ -50,9 +50,9 @@ def load_predictor(path: str) -> Predictor:
     if not os.path.isfile(path):
         raise ModelFileError(f"{os.path.basename(path)} does not exist")
     ext = os.path.splitext(path)[1].lower()
-    if ext in (".keras", ".h5", ".hdf5"):
+    if ext in KERAS_FORMATS:
         return _keras_predictor(path, ext)
-    if ext == ".skops":
+    if ext in SKOPS_FORMATS:
         return _skops_predictor(path)
     if ext in (".pkl", ".pickle", ".joblib", ".sav"):
         raise ModelFileError("pickle/joblib files are not loaded by the grader (they can run code)")
