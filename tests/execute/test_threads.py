@@ -50,7 +50,7 @@ def test_grade_defaults_to_one_worker_per_usable_core(monkeypatch: pytest.Monkey
     class Seen(Exception):
         pass
 
-    def stop_at_settings(jobs, workers, on_graded):
+    def stop_at_settings(jobs, workers, on_graded, executor="local"):
         seen["workers"] = workers
         seen["threads"] = {job.settings.threads for job in jobs}
         raise Seen
