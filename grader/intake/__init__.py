@@ -9,6 +9,9 @@ file-name conventions:
 * Canvas:  ``lestariayu_98765_4321_tugas.ipynb`` (late: ``lestariayu_LATE_98765_...``) -> ``98765``
 * Gradescope: ``submission_1234567/...`` -> ``1234567``
 * otherwise the file's (or its folder's) name.
+
+When the LMS says when it was handed in, that time is kept (:mod:`.lms_times`: Gradescope's
+``submission_metadata.json``); Canvas's ``LATE`` marker is kept as ``marked_late``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from pathlib import Path
 import nbformat
 
 from ..errors import SubmissionError
-from ..models.lms import CANVAS_FILE, MOODLE_FOLDER
+from ..models.lms import CANVAS_FILE, MOODLE_FOLDER, canvas_marked_late
 from ..models.submission import Submission
 from .archive import ArchiveRefused, ZipLimits, unpack_download
 from .files import left_out_reason, notebook_source, submission_folder
+from .lms_times import submitted_at
 
 DEFAULT_LIMITS = ZipLimits()
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
@@ -136,6 +140,7 @@ def _found(given: Path, root: Path, lost: Sequence[tuple[Path, str]] = ()) -> li
             display=str(given / where),
             student=student_id(root / where, root),
             problem=f"the notebook could not be unpacked from the zip ({why})",
+            marked_late=canvas_marked_late(where.name),
         )
         for where, why in lost
     ]
@@ -164,6 +169,8 @@ def _submission(path: Path, root: Path, display: str) -> Submission:
         problem=problem or read_notebook_problem(source),
         source=source if source != path else None,
         left_out=left_out,
+        submitted_at=submitted_at(path, root),
+        marked_late=canvas_marked_late(path.name),
     )
 
 

@@ -36,9 +36,17 @@ def moodle_participant(submission: str) -> MoodleParticipant | None:
     return None
 
 
-CANVAS_FILE = re.compile(r"^(?P<login>[a-z0-9]+)_(?:LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$", re.IGNORECASE)
-"""Canvas's submissions download: ``<name>_<user id>_<submission id>_<file>`` (``LATE_`` after the
-name for a late one)."""
+CANVAS_FILE = re.compile(r"^(?P<login>[a-z0-9]+)_(?P<late>LATE_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$", re.IGNORECASE)
+"""Canvas's submissions download: ``<name>_<user id>_<attachment id>_<file>``, with ``LATE`` after
+the name when Canvas holds the submission late (``ContentZipper#get_filename`` in canvas-lms:
+``[users_name, submission.late? ? "LATE" : nil, id].compact.join("_")``).  The name carries no
+time, and the zip's entry times are when the zip was made, not when the work was handed in."""
+
+
+def canvas_marked_late(file_name: str) -> bool:
+    """Whether a Canvas download's file name carries Canvas's ``LATE`` marker."""
+    match = CANVAS_FILE.match(file_name)
+    return bool(match and match.group("late"))
 
 
 def canvas_user_id(submission: str) -> int | None:

@@ -94,6 +94,31 @@ class CellResult:
 
 
 @dataclass(frozen=True)
+class LateRecord:
+    """How a due time bore on a result's total (``--due``): what the LMS said, and the penalty."""
+
+    due: str
+    """The due time given, ISO 8601 with its offset."""
+    submitted_at: str | None
+    """When the LMS says it was handed in (ISO 8601, UTC); None when the download does not say."""
+    minutes_late: int | None
+    """Whole minutes past the due time (0: on time); None when the time is unknown."""
+    percent: float
+    """Share of the total taken off, in percent (0 when on time, within grace or unknown)."""
+    score_before: float
+    """The total before the penalty (after any instructor override of items)."""
+    score_after: float
+    """The total after it: the result's ``score``."""
+    marked_late: bool = False
+    """The LMS marks it late but gives no time (Canvas's ``LATE``): no penalty, a person decides."""
+
+    @property
+    def needs_review(self) -> bool:
+        """Late by an amount nobody knows: a person must decide the penalty."""
+        return self.marked_late and self.minutes_late is None
+
+
+@dataclass(frozen=True)
 class Result:
     """The graded submission (contract: schema 1; written as JSON by ``grader.export.results_file``)."""
 
@@ -117,6 +142,8 @@ class Result:
     features): not the student's mistakes; items they kept from being judged need review."""
     environment: GradingEnvironment | None = None
     """The environment the kernel ran in: its name, spec hash and main packages' versions."""
+    late: LateRecord | None = None
+    """The due time's bearing on ``score`` (``--due``); None when no due time was given."""
 
     @property
     def all_required_passed(self) -> bool:

@@ -73,6 +73,21 @@ class Limits(_Strict):
     """Disk the notebook may fill: its working folder, home and /tmp together (sandboxed runs)."""
 
 
+class LatePolicy(_Strict):
+    """The penalty for handing in after the due time (``--due``), as a share of the total.
+
+    Each day begun after the due time costs ``per_day`` percent (1 h 10 min late is one day, as
+    Canvas's late policy rounds up), up to ``max``; a submission within ``grace_minutes`` of the
+    due time is on time.  The total never goes below 0."""
+
+    per_day: float = Field(default=10, ge=0, le=100)
+    """Percent of the total taken off for each day (or part of one) late."""
+    max: float = Field(default=100, ge=0, le=100)
+    """The most percent ever taken off."""
+    grace_minutes: int = Field(default=0, ge=0)
+    """Minutes after the due time that still count as on time."""
+
+
 class Rubric(_Strict):
     """A whole rubric file."""
 
@@ -86,6 +101,8 @@ class Rubric(_Strict):
     """The grading environment the kernel runs in: a bundled name (``colab``) or a spec file's
     path (relative to the rubric); None: the grader's own.  ``--env`` overrides it."""
     limits: Limits = Field(default_factory=Limits)
+    late: LatePolicy | None = None
+    """The late penalty applied when ``grader grade --due`` is given (``--late-penalty`` overrides it)."""
     items: tuple[RubricItem, ...]
 
     @field_validator("schema_version")

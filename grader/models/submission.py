@@ -28,7 +28,11 @@ class Submission:
     """Files beside the notebook that were not handed to the run, each (name, why): ``link``,
     ``special`` (a device, FIFO or socket) or ``hard_link``."""
     submitted_at: datetime | None = None
-    """When the LMS says it was handed in, where the download tells (else None: the file's time is used)."""
+    """When the LMS says it was handed in (an aware UTC time), where the download tells: Gradescope's
+    ``submission_metadata.json`` ``created_at``.  None otherwise: the file's time is then used only
+    to order a student's submissions, never to judge lateness."""
+    marked_late: bool = False
+    """The LMS's download marks it late without saying when it was handed in (Canvas's ``LATE``)."""
 
     @property
     def content(self) -> Path:
