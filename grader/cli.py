@@ -68,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         "or dask://HOST:PORT (a running 'dask scheduler'; workers must see the same paths)",
     )
     _student_view(grade)
+    grade.add_argument(
+        "--due",
+        help="due time, ISO 8601 with its zone (2026-12-01T23:59+07:00): a submission the LMS says came "
+        "later loses the late penalty on its total (the rubric's 'late:' policy)",
+    )
+    grade.add_argument(
+        "--late-penalty",
+        metavar="PER_DAY[:MAX[:GRACE_MINUTES]]",
+        help="late policy over the rubric's: percent per day begun, most percent, minutes of grace (e.g. 10:50:15)",
+    )
 
     env = sub.add_parser("env", help="grading environments (built once with uv, cached)")
     env_sub = env.add_subparsers(dest="env_command", required=True)

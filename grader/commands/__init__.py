@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
             env=args.env,
             db=args.db,
             student_view=args.student_view,
+            due=args.due,
+            late_penalty=args.late_penalty,
             **common,
         )
     if args.command == "env":

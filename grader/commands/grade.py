@@ -34,6 +34,7 @@ from ..pipeline import (
     sandbox_choice,
 )
 from ..pipeline.classrun import ClassRun, open_class_run
+from ..pipeline.lateness import due_time, unknown_time_warnings
 from ..report import gap_note
 from .env import show_progress, warn
 from .progress import progress_for
@@ -56,10 +57,14 @@ def main(
     env: str | None = None,
     db: str | None = None,
     student_view: bool = False,
+    due: str | None = None,
+    late_penalty: str | None = None,
 ) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out`` (with
-    ``student_view``, each student's own report too: ``<stem>.student.html``)."""
+    ``student_view``, each student's own report too: ``<stem>.student.html``; with ``due``, each
+    total less the late penalty for the time the LMS says it was handed in)."""
     parse_executor(executor)  # a bad value is refused before any work
+    deadline = due_time(due, late_penalty)
     workers = usable_cores() if workers is None else workers
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
@@ -74,12 +79,16 @@ def main(
     threads = thread_share(usable_cores(), workers)
 
     def settings_for(r: Rubric) -> GradeSettings:  # once per rubric
+        if deadline is not None:
+            deadline.policy_for(r)  # a rubric without a late policy is refused before any work
         environment = environment_for(r, env, show_progress, warn)
         return GradeSettings(r, data, sandboxed, cache, work_root=work_root, environment=environment, threads=threads)
 
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
     with Gradebook(database_url(db, out_dir)) as book, open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
-        run = open_class_run(book, jobs, out_dir, lang, student_view=student_view)
+        for line in unknown_time_warnings([job.submission for job in jobs], deadline):
+            warn(line)
+        run = open_class_run(book, jobs, out_dir, lang, student_view=student_view, due=deadline)
         page = _grade(run, workers, executor)
     results = [run.results[i] for i in range(len(jobs))]
     note = gap_note(results, lang)

@@ -33,6 +33,20 @@ def _properties(parent: ET.Element, values: dict[str, str]) -> None:
         ET.SubElement(properties, "property", name=name, value=_xml(value))
 
 
+def _late_properties(result: Result) -> dict[str, str]:
+    """How the late penalty reached ``score`` (graded with ``--due``); nothing otherwise."""
+    late = result.late
+    if late is None:
+        return {}
+    return {
+        "due": late.due,
+        "submitted_at": late.submitted_at or "",
+        "minutes_late": "" if late.minutes_late is None else str(late.minutes_late),
+        "late_penalty_percent": number(late.percent),
+        "score_before_late": number(late.score_before),
+    }
+
+
 def _suite(result: Result, lang: str) -> ET.Element:
     failures = sum(not i.passed for i in result.items)
     errors = 0 if result.status == "graded" else 1
@@ -54,6 +68,7 @@ def _suite(result: Result, lang: str) -> ET.Element:
             "status": result.status,
             "score": number(result.score),
             "max_score": number(result.max_score),
+            **_late_properties(result),
         },
     )
     if errors:

@@ -67,7 +67,8 @@ def write_moodle_csv(results: Sequence[Result], results_dir: Path, options: Expo
                 number(result.score),
                 number(result.max_score),
                 "Yes",
-                "-",
+                # Moodle's own worksheet shows the submission's time here; its importer ignores it
+                result.late.submitted_at if result.late and result.late.submitted_at else "-",
                 when,
                 spreadsheet_text(feedback_html(feedback_digest(result, options.lang))),
             ]

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..i18n import feedback_text, note_texts, render, rubric_title_text, title_text
+from ..i18n import feedback_text, late_text, note_texts, render, rubric_title_text, title_text
 from ..models.environment import EnvironmentGap, GradingEnvironment
-from ..models.results import RESULT_SCHEMA, CellResult, ItemResult, Message, Result
+from ..models.results import RESULT_SCHEMA, CellResult, ItemResult, LateRecord, Message, Result
 
 RESULTS_FILE = "results.jsonl"
 _NESTED = "$message"
@@ -95,11 +95,45 @@ def result_to_json(result: Result, lang: str = "en") -> dict[str, Any]:
         "notes": note_texts(result, lang),
         "environment_gaps": [{**g.to_json(), "text": render(g.message(), lang)} for g in result.environment_gaps],
         "environment": None if result.environment is None else result.environment.to_json(),
+        "late": late_to_json(result.late, lang),
         "i18n": {
             "rubric_title": None if result.rubric_title is None else message_to_json(result.rubric_title)["params"],
             "notes": [message_to_json(n) for n in result.notes],
         },
     }
+
+
+def late_to_json(late: LateRecord | None, lang: str = "en") -> dict[str, Any] | None:
+    """The late reckoning (``--due``) as the result JSON keeps it, with its line for the student."""
+    if late is None:
+        return None
+    return {
+        "due": late.due,
+        "submitted_at": late.submitted_at,
+        "minutes_late": late.minutes_late,
+        "penalty_percent": late.percent,
+        "score_before": round(late.score_before, 4),
+        "score_after": round(late.score_after, 4),
+        "marked_late": late.marked_late,
+        "needs_review": late.needs_review,
+        "text": late_text(late, lang),
+    }
+
+
+def late_from_json(data: Any) -> LateRecord | None:
+    """Inverse of :func:`late_to_json` (None for files written without a due time)."""
+    if not isinstance(data, dict) or "due" not in data:
+        return None
+    minutes = data.get("minutes_late")
+    return LateRecord(
+        due=str(data["due"]),
+        submitted_at=None if data.get("submitted_at") is None else str(data["submitted_at"]),
+        minutes_late=None if minutes is None else int(minutes),
+        percent=float(data.get("penalty_percent", 0.0)),
+        score_before=float(data.get("score_before", 0.0)),
+        score_after=float(data.get("score_after", 0.0)),
+        marked_late=bool(data.get("marked_late", False)),
+    )
 
 
 def _words(i18n: Any, key: str, fallback: str | None) -> Message | None:
@@ -158,6 +192,7 @@ def result_from_json(data: dict[str, Any]) -> Result:
         environment=GradingEnvironment.from_json(data["environment"])
         if isinstance(data.get("environment"), dict)
         else None,
+        late=late_from_json(data.get("late")),
     )
 
 

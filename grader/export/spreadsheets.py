@@ -28,10 +28,23 @@ def _item_ids(results: Sequence[Result]) -> list[str]:
     return list(seen)
 
 
+LATE_COLUMNS = ("submitted_at", "minutes_late", "late_penalty_percent", "score_before_late")
+"""Columns added when the results were graded with ``--due``; ``score`` is the total after the penalty."""
+
+
+def _late_cells(result: Result) -> list[str]:
+    late = result.late
+    if late is None:
+        return ["", "", "", ""]
+    minutes = "" if late.minutes_late is None else str(late.minutes_late)
+    return [late.submitted_at or "", minutes, number(late.percent), number(late.score_before)]
+
+
 def write_grades_csv(results: Sequence[Result], results_dir: Path, options: ExportOptions = DEFAULT_OPTIONS) -> Path:
     """``grades.csv``: one row per submission, points per item id."""
     item_ids = _item_ids(results)
-    rows = [["student", "submission", "status", "score", "max_score", *item_ids]]
+    dated = any(r.late is not None for r in results)  # graded with --due: how the total was reached
+    rows = [["student", "submission", "status", "score", "max_score", *item_ids, *(LATE_COLUMNS if dated else ())]]
     for result in results:
         points = {i.id: number(i.points) for i in result.items}
         rows.append(
@@ -42,6 +55,7 @@ def write_grades_csv(results: Sequence[Result], results_dir: Path, options: Expo
                 number(result.score),
                 number(result.max_score),
                 *(points.get(item_id, "") for item_id in item_ids),
+                *(_late_cells(result) if dated else ()),
             ]
         )
     return write_text_atomic(results_dir / "grades.csv", csv_text(rows))

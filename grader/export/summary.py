@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from ..i18n import feedback_text, labels, note_texts, title_text
+from ..i18n import feedback_text, labels, late_text, note_texts, title_text
 from ..models.results import Result
 
 # Cells a spreadsheet would run as a formula (CSV injection): student ids come from file names.
@@ -40,8 +40,12 @@ def status_line(result: Result) -> str:
 
 
 def feedback_digest(result: Result, lang: str = "en") -> str:
-    """What a student may read in an LMS: status, visible items with verdicts, failed cells."""
+    """What a student may read in an LMS: status, the late penalty, visible items with verdicts,
+    failed cells."""
     lines = [status_line(result)]
+    late = late_text(result.late, lang)
+    if late:
+        lines.append(late)
     for item in result.items:
         if item.visibility == "hidden":
             continue

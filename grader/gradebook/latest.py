@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import UTC
 from typing import TypeVar
 
 from .store import SubmissionInfo
@@ -13,7 +14,8 @@ K = TypeVar("K", bound=Hashable)
 def _when(info: SubmissionInfo) -> tuple[int, float]:
     # an LMS time beats a file time (a file copied later is not a later submission)
     if info.lms_timestamp is not None:
-        return (1, info.lms_timestamp.timestamp())
+        when = info.lms_timestamp  # kept in UTC, without its zone (SQL DATETIME has none)
+        return (1, (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
     return (0, info.file_mtime or 0.0)
 
 

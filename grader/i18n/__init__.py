@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..models.results import WORDS, ItemResult, Message, Result
+from ..models.results import WORDS, ItemResult, LateRecord, Message, Result
 
 LANGUAGES = ("en", "id")
 _CATALOGUE = Path(__file__).with_name("messages.yaml")
@@ -105,6 +105,25 @@ def rubric_title_text(result: Result, lang: str = "en") -> str:
 def note_texts(result: Result, lang: str = "en") -> list[str]:
     """The result's notes, one line each, repeats folded."""
     return list(dict.fromkeys(render(note, lang) for note in result.notes))
+
+
+def late_message(late: LateRecord) -> Message | None:
+    """What a student reads of the due time's bearing on the total; None when on time."""
+    if late.needs_review:
+        return Message("late.marked_no_time", {})
+    if late.minutes_late is None or late.minutes_late == 0:
+        return None
+    hours = late.minutes_late / 60
+    shown = f"{hours:.1f}" if hours < 10 else f"{hours:.0f}"
+    if late.percent == 0:
+        return Message("late.within_grace", {"hours": shown})
+    return Message("late.penalty", {"hours": shown, "percent": f"{late.percent:g}"})
+
+
+def late_text(late: LateRecord | None, lang: str = "en") -> str:
+    """The late line in ``lang`` ("submitted 26 h late: -20%"); empty when on time or no due time."""
+    message = None if late is None else late_message(late)
+    return "" if message is None else render(message, lang)
 
 
 @lru_cache(maxsize=len(LANGUAGES) + 1)

@@ -17,8 +17,8 @@ import json
 import stat
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC
 from pathlib import Path
 
 from .. import __version__
@@ -27,6 +27,7 @@ from ..models.results import Result
 from ..models.rubric import Rubric
 from ..models.submission import Submission
 from .grade import Graded, _run_settings
+from .lateness import DueTime, final_total
 from .outputs import CLASS_PAGE, write_class_outputs, write_submission_outputs
 from .plan import Job
 from .settings import GradeSettings
@@ -69,7 +70,8 @@ def file_hash(submission: Submission) -> str:
 
 def rubric_hash(rubric: Rubric) -> str:
     """SHA-256 of the rubric as loaded, and of its instructor test files."""
-    parts = [rubric.model_dump_json(by_alias=True).encode()]
+    # the late policy changes no check: a new one is applied to kept results, nothing is re-run
+    parts = [rubric.model_dump_json(by_alias=True, exclude={"late"}).encode()]
     for item in rubric.items:
         test = item.params.get("file") if item.check == "test" else None
         if test:
@@ -105,7 +107,7 @@ def submission_info(job: Job) -> SubmissionInfo:
         stem=job.stem,
         student=submission.student,
         file_hash=file_hash(submission),
-        lms_timestamp=None if submitted is None else datetime.fromtimestamp(submitted.timestamp()),
+        lms_timestamp=None if submitted is None else submitted.astimezone(UTC).replace(tzinfo=None),  # UTC
         file_mtime=mtime,
     )
 
@@ -124,6 +126,8 @@ class ClassRun:
     """Indices of the jobs a later submission of the same student replaces (graded, not counted)."""
     student_view: bool = False
     """Each student's own report (``<stem>.student.html``) written beside the instructor's."""
+    due: DueTime | None = None
+    """``--due``: the late penalty on each total (None: none, and an earlier one taken back)."""
     results: dict[int, Result] = field(default_factory=dict)
     reused: set[int] = field(default_factory=set)
     every_s: float = CLASS_PAGE_EVERY_S
@@ -135,9 +139,15 @@ class ClassRun:
         """Indices of the jobs still to grade, in order."""
         return [i for i in range(len(self.jobs)) if i not in self.results]
 
+    def final(self, job: Job, result: Result) -> Result:
+        """A result as it counts, its total final: the late penalty applied last, on the total
+        (an instructor's override of items comes before it)."""
+        return final_total(result, job.submission, job.settings.rubric, self.due)
+
     def graded(self, index: int, job: Job, done: Graded) -> None:
         """Keep one result: its reports, then the gradebook (committed), then the class page
         when the last one is old enough.  A grader fault is kept too, but never reused."""
+        done = replace(done, result=self.final(job, done.result))
         write_submission_outputs(done, self.out_dir, job.stem, self.lang, student_view=self.student_view)
         self.book.record(self.ids[index], self.keys[index], done.result)
         with self._lock:
@@ -166,7 +176,13 @@ class ClassRun:
 
 
 def open_class_run(
-    book: Gradebook, jobs: list[Job], out_dir: Path, lang: str, *, student_view: bool = False
+    book: Gradebook,
+    jobs: list[Job],
+    out_dir: Path,
+    lang: str,
+    *,
+    student_view: bool = False,
+    due: DueTime | None = None,
 ) -> ClassRun:
     """Register the jobs in ``book`` and take back every result that needs no grading."""
     infos = [submission_info(job) for job in jobs]
@@ -180,15 +196,18 @@ def open_class_run(
         [(i, job.settings.rubric.name, info) for i, (job, info) in enumerate(zip(jobs, infos, strict=True))]
     )
     book.mark_superseded([ids[i] for i in gone], [ids[i] for i in range(len(jobs)) if i not in gone])
-    run = ClassRun(book, jobs, out_dir, lang, ids, keys, gone, student_view)
+    run = ClassRun(book, jobs, out_dir, lang, ids, keys, gone, student_view, due)
     for index, job in enumerate(jobs):
-        previous = book.previous(ids[index], keys[index])
-        if previous is None:
+        kept = book.previous(ids[index], keys[index])
+        if kept is None:
             continue
+        previous = run.final(job, kept)  # this run's --due (or none) on the kept total
         run.results[index] = previous
         run.reused.add(index)
         book.note("reused", ids[index])
         lost = not (out_dir / f"{job.stem}.json").exists()  # the gradebook kept it; its report was lost
-        if lost or (student_view and not (out_dir / f"{job.stem}.student.html").exists()):
+        if previous != kept:
+            book.record(ids[index], keys[index], previous)
+        if previous != kept or lost or (student_view and not (out_dir / f"{job.stem}.student.html").exists()):
             write_submission_outputs(Graded(previous, None), out_dir, job.stem, lang, student_view=student_view)
     return run

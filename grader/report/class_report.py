@@ -18,7 +18,7 @@ from functools import lru_cache, partial
 from pathlib import PureWindowsPath
 from urllib.parse import quote
 
-from ..i18n import rubric_title_text, title_text
+from ..i18n import late_text, rubric_title_text, title_text
 from ..models.lms import moodle_participant
 from ..models.results import Result
 from .environment import gap_rows
@@ -63,6 +63,8 @@ class StudentRow:
     max_score: str
     percent: str
     percent_value: float
+    late: str
+    """The late penalty's line ("Submitted 26 h late: -20% ..."), "" when on time or no due time."""
     status: str
     status_code: str
     reason: str
@@ -188,10 +190,11 @@ def _row(
         max_score=format_number(result.max_score, lang),
         percent=format_percent(fraction, lang),
         percent_value=round(100 * fraction, 3),
+        late=late_text(result.late, lang),
         status=status_text(result.status, words),
         status_code=result.status,
         reason=result.reason or "",
-        review=sum(i.needs_review for i in result.items),
+        review=sum(i.needs_review for i in result.items) + bool(result.late and result.late.needs_review),
         failing=result.status == "graded" and not result.all_required_passed,
         marks=tuple(verdicts.get(c.id) for c in columns),
         search=" ".join((name, student_id, result.submission)).lower(),  # as the script lower-cases

@@ -6,7 +6,7 @@ images as ``data:`` URIs, no scripts, and a Content-Security-Policy that forbids
 
 from __future__ import annotations
 
-from ..i18n import render, rubric_title_text
+from ..i18n import late_text, render, rubric_title_text
 from ..models.evidence import Evidence
 from ..models.results import Message, Result
 from .evidence_view import build_evidence_view
@@ -53,6 +53,7 @@ def render_submission_html(
         max_score=format_number(maximum, lang),
         percent=format_percent(fraction, lang),
         bar_width=f"{100 * fraction:.1f}",
+        late=late_text(result.late, lang),
         items=shown_items(result, student_view, lang),
         points=lambda value: format_number(value, lang),
         problems=cell_problems(result, evidence),

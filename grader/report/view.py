@@ -97,9 +97,12 @@ def shown_totals(result: Result, student_view: bool) -> tuple[float, float]:
     if not student_view:
         return result.score, result.max_score
     hidden = [i for i in result.items if i.visibility == "hidden"]
-    score = result.score - sum(i.points for i in hidden)
+    before = result.score if result.late is None else result.late.score_before
+    score = max(0.0, before - sum(i.points for i in hidden))
+    if result.late is not None:  # the late penalty is a share of the total: the same share of what is shown
+        score = max(0.0, round(score * (1 - result.late.percent / 100), 4))
     maximum = result.max_score - sum(i.max_points for i in hidden)
-    return max(0.0, score), max(0.0, maximum)
+    return score, max(0.0, maximum)
 
 
 def score_fraction(score: float, maximum: float) -> float:
