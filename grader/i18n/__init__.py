@@ -113,8 +113,8 @@ def late_message(late: LateRecord) -> Message | None:
         return Message("late.marked_no_time", {})
     if late.minutes_late is None or late.minutes_late == 0:
         return None
-    hours = late.minutes_late / 60
-    shown = f"{hours:.1f}" if hours < 10 else f"{hours:.0f}"
+    hours = late.minutes_late / 60  # "0.5", "3", "26": a tenth of an hour under ten hours, whole ones above
+    shown = f"{hours:.1f}".removesuffix(".0") if hours < 10 else f"{hours:.0f}"
     if late.percent == 0:
         return Message("late.within_grace", {"hours": shown})
     return Message("late.penalty", {"hours": shown, "percent": f"{late.percent:g}"})

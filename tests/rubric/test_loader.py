@@ -93,3 +93,16 @@ def test_bundled_rubrics_are_valid():
         rubric = load_rubric(str(bundled_dir("rubrics") / f"{name}.yaml"), param_models())
         assert rubric.name == name
         assert rubric.reference and (bundled_dir("reference") / rubric.reference).exists(), name
+
+
+def test_a_late_policy_loads_and_a_bad_value_names_its_line_and_field():
+    rubric = parse(GOOD.replace("items:\n", "late: {per_day: 10, max: 50, grace_minutes: 15}\nitems:\n", 1))
+    assert rubric.late is not None and (rubric.late.per_day, rubric.late.max, rubric.late.grace_minutes) == (10, 50, 15)
+    assert parse(GOOD).late is None  # no policy: --due needs --late-penalty
+    bad = GOOD.replace("items:\n", "late:\n  per_day: 150\nitems:\n", 1)
+    with pytest.raises(RubricError) as info:
+        parse(bad)
+    message = str(info.value)
+    assert message.startswith("demo.yaml:5: late.per_day:") and "100" in message and "\n" not in message
+    with pytest.raises(RubricError, match=r"unknown field 'per_dya' \(did you mean 'per_day'\?\)"):
+        parse(GOOD.replace("items:\n", "late: {per_dya: 10}\nitems:\n", 1))
