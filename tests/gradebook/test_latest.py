@@ -38,3 +38,26 @@ def test_other_rubrics_and_unknown_students_are_never_superseded() -> None:
 
 def test_a_tie_goes_to_the_one_listed_last() -> None:
     assert superseded([("first", "p", _info("111", 5.0)), ("second", "p", _info("111", 5.0))]) == {"first"}
+
+
+def test_lms_times_are_kept_in_utc_whatever_zone_the_lms_said(monkeypatch) -> None:
+    import time
+    from datetime import UTC, timedelta, timezone
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from grader.models.submission import Submission
+    from grader.pipeline.classrun import submission_info
+
+    monkeypatch.setenv("TZ", "America/New_York")  # the grader's machine in yet another zone
+    time.tzset()
+    wib = timezone(timedelta(hours=7))
+    # 09:00 in Jakarta is 02:00 UTC: earlier than 03:00 UTC, though its wall-clock hour is later
+    jakarta = Submission(Path("missing.ipynb"), "a", "111", submitted_at=datetime(2026, 11, 2, 9, 0, tzinfo=wib))
+    utc = Submission(Path("missing.ipynb"), "b", "111", submitted_at=datetime(2026, 11, 2, 3, 0, tzinfo=UTC))
+    infos = [submission_info(SimpleNamespace(submission=s, stem=s.display)) for s in (jakarta, utc)]  # type: ignore[arg-type]
+    assert infos[0].lms_timestamp == datetime(2026, 11, 2, 2, 0)  # naive UTC: SQL DATETIME keeps no zone
+    assert superseded([("jakarta", "p", infos[0]), ("utc", "p", infos[1])]) == {"jakarta"}
+    assert superseded([("utc", "p", infos[1]), ("jakarta", "p", infos[0])]) == {"jakarta"}
+    monkeypatch.undo()
+    time.tzset()
