@@ -78,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PER_DAY[:MAX[:GRACE_MINUTES]]",
         help="late policy over the rubric's: percent per day begun, most percent, minutes of grace (e.g. 10:50:15)",
     )
+    grade.add_argument(
+        "--moodle-worksheet",
+        metavar="CSV",
+        help="Moodle's grading worksheet of the same assignment: its 'Last modified (submission)' is each "
+        "submission's time (Moodle's download itself has none)",
+    )
+    grade.add_argument(
+        "--moodle-timezone",
+        metavar="ZONE",
+        help="the time zone the worksheet's times are written in (your Moodle profile's): Asia/Jakarta or +07:00",
+    )
 
     env = sub.add_parser("env", help="grading environments (built once with uv, cached)")
     env_sub = env.add_subparsers(dest="env_command", required=True)

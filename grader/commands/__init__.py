@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
             student_view=args.student_view,
             due=args.due,
             late_penalty=args.late_penalty,
+            moodle_worksheet=args.moodle_worksheet,
+            moodle_timezone=args.moodle_timezone,
             **common,
         )
     if args.command == "env":

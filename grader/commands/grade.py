@@ -34,7 +34,7 @@ from ..pipeline import (
     sandbox_choice,
 )
 from ..pipeline.classrun import ClassRun, open_class_run
-from ..pipeline.lateness import due_time, unknown_time_warnings
+from ..pipeline.lateness import due_time, timed_jobs, unknown_time_warnings, worksheet_times
 from ..report import gap_note
 from .env import show_progress, warn
 from .progress import progress_for
@@ -59,12 +59,15 @@ def main(
     student_view: bool = False,
     due: str | None = None,
     late_penalty: str | None = None,
+    moodle_worksheet: str | None = None,
+    moodle_timezone: str | None = None,
 ) -> int:
     """Grade every notebook found in ``submissions`` and write reports into ``out`` (with
     ``student_view``, each student's own report too: ``<stem>.student.html``; with ``due``, each
     total less the late penalty for the time the LMS says it was handed in)."""
     parse_executor(executor)  # a bad value is refused before any work
     deadline = due_time(due, late_penalty)
+    moodle_times = worksheet_times(moodle_worksheet, moodle_timezone, warn)
     workers = usable_cores() if workers is None else workers
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
@@ -85,7 +88,11 @@ def main(
         return GradeSettings(r, data, sandboxed, cache, work_root=work_root, environment=environment, threads=threads)
 
     # a zip is unpacked for as long as the block runs, and removed however it ends (Ctrl-C too)
-    with Gradebook(database_url(db, out_dir)) as book, open_jobs(Path(submissions), rubric, settings_for, warn) as jobs:
+    with (
+        Gradebook(database_url(db, out_dir)) as book,
+        open_jobs(Path(submissions), rubric, settings_for, warn) as found,
+    ):
+        jobs = timed_jobs(found, moodle_times)
         for line in unknown_time_warnings([job.submission for job in jobs], deadline):
             warn(line)
         run = open_class_run(book, jobs, out_dir, lang, student_view=student_view, due=deadline)

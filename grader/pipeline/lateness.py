@@ -5,6 +5,8 @@ one is refused, since the grader's machine, the LMS and the students may sit in 
 and a guessed zone would move the deadline by hours.  The policy is the rubric's ``late:``, or
 ``--late-penalty PER_DAY[:MAX[:GRACE_MINUTES]]`` (percent, percent, minutes) over it.
 
+Moodle's times come from its grading worksheet (``--moodle-worksheet`` and the zone it was
+written in, ``--moodle-timezone``).
 Only a time the LMS gave (``Submission.submitted_at``) is judged; a submission without one loses
 nothing and is named in a warning line.  Canvas's ``LATE`` marker without a time: no penalty, the
 result says a person must decide (``late.needs_review``).
@@ -12,16 +14,20 @@ result says a person must decide (``late.needs_review``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import ConfigError
+from ..intake.moodle_worksheet import parse_zone, read_submission_times, with_worksheet_times
 from ..models.results import Result
 from ..models.rubric import LatePolicy, Rubric
 from ..models.submission import Submission
 from ..scoring.late import late_applied, late_removed
+from .plan import Job
 
 POLICY_FIELDS = ("per_day", "max", "grace_minutes")
 
@@ -107,3 +113,25 @@ def unknown_time_warnings(submissions: list[Submission], due: DueTime | None) ->
         else:
             lines.append(f"{submission.display}: the LMS gives no submission time; no late penalty applied")
     return lines
+
+
+def worksheet_times(worksheet: str | None, zone: str | None, warn: Callable[[str], None]) -> dict[int, datetime] | None:
+    """``--moodle-worksheet FILE --moodle-timezone ZONE``: participant id -> submission time."""
+    if worksheet is None:
+        if zone is not None:
+            raise ConfigError("--moodle-timezone needs --moodle-worksheet (the grading worksheet it applies to)")
+        return None
+    if zone is None:
+        raise ConfigError(
+            "--moodle-worksheet needs --moodle-timezone: the worksheet writes times in your Moodle "
+            "profile's time zone without naming it (e.g. --moodle-timezone Asia/Jakarta)"
+        )
+    return read_submission_times(Path(worksheet), parse_zone(zone), warn)
+
+
+def timed_jobs(jobs: list[Job], times: dict[int, datetime] | None) -> list[Job]:
+    """The jobs, each Moodle submission with its worksheet's time (unchanged without a worksheet)."""
+    if times is None:
+        return jobs
+    timed = with_worksheet_times([job.submission for job in jobs], times)
+    return [replace(job, submission=submission) for job, submission in zip(jobs, timed, strict=True)]

@@ -171,3 +171,38 @@ def test_bad_due_options_are_one_line_and_exit_2_before_grading(tmp_path, stand_
     err = [line for line in capsys.readouterr().err.strip().splitlines() if "WITHOUT a sandbox" not in line]
     assert len(err) == 1 and said in err[0]
     assert stand_in == []
+
+
+def test_moodle_download_with_its_grading_worksheet(tmp_path, stand_in, capsys) -> None:
+    download = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        zf.writestr("Ayu Lestari_123456_assignsubmission_file_/tugas.ipynb", _notebook_text())
+        zf.writestr("Budi Santoso_222_assignsubmission_file_/tugas.ipynb", _notebook_text())
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text(
+        'Identifier,"Full name","Email address",Status,Grade,"Maximum Grade","Grade can be changed",'
+        '"Last modified (submission)","Last modified (grade)","Feedback comments"\n'
+        '"Participant 123456","Ayu Lestari",,"Submitted for grading",,100.00,Yes,'
+        '"Wednesday, 2 December 2026, 1:30 AM",-,\n'
+        '"Participant 222","Budi Santoso",,"Submitted for grading",,100.00,Yes,'
+        '"Tuesday, 1 December 2026, 11:00 PM",-,\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "grades"
+    flags = ["--due", DUE, "--moodle-worksheet", str(sheet), "--moodle-timezone", "Asia/Jakarta"]
+    assert _grade(download, out, *flags, "--late-penalty", "10") == 0
+    assert "no submission time" not in capsys.readouterr().err
+    results = {r.student: r for r in read_results(out)}
+    ayu, budi = results["123456"], results["222"]
+    assert ayu.late is not None and ayu.late.minutes_late == 91 and ayu.score == 63.0  # 1 h 31 min late: 10%
+    assert budi.late is not None and budi.late.minutes_late == 0 and budi.score == EARNED
+    rows = {r["Identifier"]: r for r in csv.DictReader(export_results(out, "moodle")[0].open(encoding="utf-8"))}
+    assert rows["Participant 123456"]["Grade"] == "63"
+    assert rows["Participant 123456"]["Last modified (submission)"] == "2026-12-01T18:30:00+00:00"
+
+
+def test_a_worksheet_without_its_time_zone_is_refused(tmp_path, stand_in, capsys) -> None:
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text("Identifier,Last modified (submission)\n", encoding="utf-8")
+    assert _grade(_autograder(tmp_path), tmp_path / "o", "--moodle-worksheet", str(sheet)) == 2
+    assert "--moodle-worksheet needs --moodle-timezone" in capsys.readouterr().err

@@ -97,3 +97,55 @@ def test_canvas_late_marker_is_kept_without_a_time(tmp_path) -> None:
     with open_submissions(download) as found:
         marks = {s.student: (s.marked_late, s.submitted_at) for s in found}
     assert marks == {"98765": (True, None), "98766": (False, None)}
+
+
+WORKSHEET_HEADER = (
+    'Identifier,"Full name","Email address",Status,Grade,"Maximum Grade","Grade can be changed",'
+    '"Last modified (submission)","Last modified (grade)","Feedback comments"'
+)
+WORKSHEET = "\n".join(
+    [
+        WORKSHEET_HEADER,
+        '"Participant 123456","Ayu Lestari",ayu@example.ac.id,"Submitted for grading",,100.00,Yes,'
+        '"Wednesday, 2 December 2026, 9:12 AM",-,',
+        '"Participant 222","Budi Santoso",budi@example.ac.id,"Submitted for grading",,100.00,Yes,'
+        '"Selasa, 1 Desember 2026, 09:12",-,',
+        '"Participant 333","Citra Dewi",citra@example.ac.id,"No submission",,100.00,Yes,-,-,',
+        "",
+    ]
+)
+
+
+def test_moodle_worksheet_times_are_read_in_the_zone_they_were_written_in(tmp_path) -> None:
+    from grader.intake.moodle_worksheet import parse_zone, read_submission_times, with_worksheet_times
+
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text("\ufeff" + WORKSHEET, encoding="utf-8")  # Moodle's CSV may start with a BOM
+    said: list[str] = []
+    times = read_submission_times(sheet, parse_zone("Asia/Jakarta"), said.append)
+    # 9:12 AM in Jakarta (UTC+7) is 02:12 UTC; the Indonesian date is not guessed at; no submission: no time
+    assert times == {123456: datetime(2026, 12, 2, 2, 12, tzinfo=UTC)}
+    assert len(said) == 1 and "1 submission time(s) not in Moodle's English date form" in said[0]
+    assert read_submission_times(sheet, parse_zone("+07:00")) == times
+
+    download = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        zf.writestr("Ayu Lestari_123456_assignsubmission_file_/tugas.ipynb", _notebook_bytes())
+        zf.writestr("Budi Santoso_222_assignsubmission_file_/tugas.ipynb", _notebook_bytes())
+    with open_submissions(download) as found:
+        timed = {s.student: s.submitted_at for s in with_worksheet_times(found, times)}
+    assert timed == {"123456": datetime(2026, 12, 2, 2, 12, tzinfo=UTC), "222": None}
+
+
+def test_a_file_that_is_no_worksheet_is_one_line(tmp_path) -> None:
+    import pytest
+
+    from grader.errors import ConfigError, SubmissionError
+    from grader.intake.moodle_worksheet import parse_zone, read_submission_times
+
+    other = tmp_path / "grades.csv"
+    other.write_text("student,score\n1,2\n", encoding="utf-8")
+    with pytest.raises(SubmissionError, match="not a Moodle grading worksheet"):
+        read_submission_times(other, UTC)
+    with pytest.raises(ConfigError, match="not a time zone"):
+        parse_zone("Mars/Olympus")
