@@ -206,3 +206,13 @@ def test_a_worksheet_without_its_time_zone_is_refused(tmp_path, stand_in, capsys
     sheet.write_text("Identifier,Last modified (submission)\n", encoding="utf-8")
     assert _grade(_autograder(tmp_path), tmp_path / "o", "--moodle-worksheet", str(sheet)) == 2
     assert "--moodle-worksheet needs --moodle-timezone" in capsys.readouterr().err
+
+
+def test_report_renders_the_late_line_again_in_the_other_language(tmp_path, stand_in) -> None:
+    out = tmp_path / "grades"
+    assert _grade(_autograder(tmp_path), out, "--due", DUE, "--late-penalty", "10") == 0
+    assert main(["report", str(out), "--lang", "id"]) == 0
+    data, path = _only_json(out)
+    assert data["score"] == 56.0 and data["late"]["text"] == "Dikirim terlambat 26 jam: −20% dari total nilai."
+    assert "Dikirim terlambat 26 jam" in (out / "index.html").read_text(encoding="utf-8")
+    assert "Dikirim terlambat 26 jam" in path.with_suffix(".html").read_text(encoding="utf-8")
