@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import replace
@@ -151,8 +152,12 @@ def test_canvas_late_marker_without_a_time_is_flagged_not_penalised(tmp_path, st
     marked = results["98765"].late
     assert marked is not None and marked.needs_review and marked.percent == 0
     assert results["98766"].late is not None and not results["98766"].late.needs_review
-    export_results(out, "canvas")
-    assert "LMS marks this submission late" in (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "LMS marks this submission late" in page
+    reviews = dict(re.findall(r'data-submission="[^"]*_(LATE_98765|98766)_[^"]*"[^>]*data-review="(\d+)"', page))
+    assert int(reviews["LATE_98765"]) == int(reviews["98766"]) + 1  # the class page counts it for review
+    rows = list(csv.reader(export_results(out, "canvas")[0].open(encoding="utf-8")))
+    assert {row[1]: row[-1] for row in rows}["98765"] == "70"  # no time, no penalty
 
 
 @pytest.mark.parametrize(

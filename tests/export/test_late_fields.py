@@ -12,7 +12,7 @@ from grader.models.rubric import LatePolicy
 from grader.report.view import shown_totals
 from grader.scoring.late import late_applied
 
-from .builders import export_one, moodle_results, result, scored, write_results
+from .builders import canvas_results, export_one, moodle_results, result, scored, write_results
 
 DUE = datetime(2026, 12, 1, 16, 59, tzinfo=UTC)
 POLICY = LatePolicy(per_day=25, max=100)
@@ -57,3 +57,10 @@ def test_the_student_view_shows_the_same_share_taken_off_what_it_shows() -> None
     late = _late(graded)
     assert shown_totals(late, student_view=False) == (22.5, 30)
     assert shown_totals(late, student_view=True) == (15, 20)
+
+
+def test_canvas_gradebook_import_carries_the_penalised_score(tmp_path) -> None:
+    first, *rest = canvas_results()
+    folder = write_results(tmp_path, [_late(first, hours=30), *rest])
+    rows = list(csv.reader(io.StringIO(export_one(folder, "canvas").read_text(encoding="utf-8"))))
+    assert {row[1]: row[-1] for row in rows}["98765"] == "10"  # 20 less 50% (two days begun at 25%)
