@@ -17,6 +17,15 @@ def summary_lines(run: ClassRun, page: Path) -> list[str]:
     lines.append("  by status: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()))
     if run.superseded:
         lines.append(f"  superseded: {len(run.superseded)} (a later submission of the same student counts; kept)")
+    dated = [r.late for r in counted if r.late is not None]
+    if dated:
+        penalised = sum(late.percent > 0 for late in dated)
+        unknown = sum(late.minutes_late is None for late in dated)
+        review = sum(late.needs_review for late in dated)
+        lines.append(
+            f"  due {dated[0].due}: {penalised} late with a penalty, {unknown} without an LMS time"
+            + (f" ({review} marked late by the LMS: review them)" if review else "")
+        )
     by_rubric: dict[str, list[tuple[float, float]]] = {}
     for result in counted:
         by_rubric.setdefault(result.rubric, []).append((result.score, result.max_score))

@@ -83,7 +83,9 @@ def test_due_penalises_the_total_and_every_output_says_so(tmp_path, stand_in, ca
     }
     assert "Submitted 26 h late: −20%" in path.with_suffix(".html").read_text(encoding="utf-8")
     assert "Submitted 26 h late: −20%" in (out / "index.html").read_text(encoding="utf-8")
-    assert "warning" not in capsys.readouterr().err  # the LMS gave a time: nothing to warn about
+    said = capsys.readouterr()
+    assert "warning" not in said.err  # the LMS gave a time: nothing to warn about
+    assert f"due {DUE}: 1 late with a penalty, 0 without an LMS time" in said.out
 
     (result,) = read_results(out)
     assert result.score == 56.0 and result.late is not None and result.late.percent == 20
@@ -144,7 +146,9 @@ def test_canvas_late_marker_without_a_time_is_flagged_not_penalised(tmp_path, st
         zf.writestr("santosobudi_98766_4322_tugas.ipynb", _notebook_text())
     out = tmp_path / "grades"
     assert _grade(download, out, "--due", DUE, "--late-penalty", "10") == 0
-    err = capsys.readouterr().err
+    said = capsys.readouterr()
+    err = said.err
+    assert "0 late with a penalty, 2 without an LMS time (1 marked late by the LMS: review them)" in said.out
     assert "lestariayu_LATE_98765_4321_tugas.ipynb: the LMS marks it late but gives no submission time" in err
     assert "santosobudi_98766_4322_tugas.ipynb: the LMS gives no submission time; no late penalty applied" in err
     results = {r.student: r for r in read_results(out)}
