@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -117,6 +118,9 @@ class Result:
     features): not the student's mistakes; items they kept from being judged need review."""
     environment: GradingEnvironment | None = None
     """The environment the kernel ran in: its name, spec hash and main packages' versions."""
+    timings: Mapping[str, float] = field(default_factory=dict)
+    """Where the grading's seconds went (``pipeline.grade.phase_seconds``), for ``bench/`` and
+    the instructor; empty when not graded."""
 
     @property
     def all_required_passed(self) -> bool:

@@ -343,6 +343,22 @@ def _unjudged(
     )
 
 
+def phase_seconds(
+    outcome: ExecutionOutcome, run_s: float, evidence_s: float, reeval_s: float, checks_s: float
+) -> dict[str, float]:
+    """Where one submission's seconds went: ``launch`` (sandbox, worker process, executed notebook
+    written, teardown), the kernel side's ``kernel``/``cells``/``finish`` (a run fetched from
+    the cache has ``cached`` instead), ``evidence`` (reading it, re-evaluation excluded),
+    ``reeval`` (waiting for the re-evaluation worker) and ``checks``."""
+    kernel_side = sum(outcome.phases.values())
+    if outcome.phases and run_s >= outcome.duration_s:  # executed now
+        phases = {"launch": run_s - kernel_side, **outcome.phases}
+    else:
+        phases = {"cached": run_s}
+    phases |= {"evidence": evidence_s - reeval_s, "reeval": reeval_s, "checks": checks_s}
+    return {name: round(max(0.0, seconds), 3) for name, seconds in phases.items()}
+
+
 def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     """Grade one submission end to end."""
     rubric = settings.rubric
@@ -351,15 +367,19 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     start = time.monotonic()
     with activity.running(submission.display):
         outcome, workspace = run_submission(submission, settings)
+    ran = time.monotonic()
     if outcome.status == "error":
         result = fault_result(submission, settings, outcome, time.monotonic() - start)
         return Graded(result, None, {}, outcome, workspace)
     environment = settings.environment.info if settings.environment is not None else own_environment()
     with reevaluator(settings.environment, workspace, settings.sandboxed) as models:
         evidence = same_environment(gather_evidence(outcome, workspace, rubric, models), environment)
+    evidenced = time.monotonic()
     checks = check_all(rubric, evidence)
+    checked = time.monotonic()
     items = score_items(rubric, checks)
     score, max_score = total(items)
+    timings = phase_seconds(outcome, ran - start, evidenced - ran, models.waited_s, checked - evidenced)
     result = Result(
         submission=submission.display,
         student=submission.student,
@@ -375,6 +395,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         rubric_title=words(rubric.title),
         environment_gaps=evidence.environment_gaps,
         environment=environment,
+        timings=timings,
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)
