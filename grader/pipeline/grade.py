@@ -28,6 +28,7 @@ from ..models.results import CheckResult, ItemResult, Message, Result, Submissio
 from ..models.rubric import Rubric
 from ..models.submission import Submission
 from ..reeval.client import Reevaluator, worker_command
+from ..reeval.memo import MEMO_DIR, MemoReevaluator, interpreter_identity
 from ..scoring import cell_results, score_items, total, words
 from ..scoring.notes import note_messages
 from . import activity
@@ -151,7 +152,8 @@ def reevaluator(environment: BuiltEnv | None, workspace: Workspace, sandboxed: b
         from ..sandbox import Sandbox
 
         command = Sandbox().reader(command, python=python, readable=[str(workspace.root)])
-    return Reevaluator(command)
+    # its answers are kept beside the run: re-scoring a kept run loads no model again
+    return MemoReevaluator(command, workspace.root / MEMO_DIR, interpreter_identity(python))
 
 
 def environment_recorded(info: Mapping[str, Any] | None) -> BuiltEnv | None:
