@@ -19,8 +19,6 @@ from ..execute import host_path_mapper
 from ..execute.workspace import Workspace
 from ..export.results_file import RESULTS_FILE, result_from_json, result_to_json
 from ..fileio import SHARED, write_json_atomic, write_text_atomic
-from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE
-from ..gradebook import Gradebook, database_url
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
@@ -98,6 +96,9 @@ def _evidence_again(folder: object, environment: object) -> tuple[Evidence | Non
 
 def _superseded_stems(out_dir: Path) -> set[str]:
     """Reports of submissions a later one of the same student replaced, per the folder's gradebook."""
+    from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE  # the database layer only when asked
+    from ..gradebook import Gradebook, database_url
+
     if not (out_dir / GRADEBOOK_FILE).is_file():
         return set()
     with Gradebook(database_url(None, out_dir)) as book:
