@@ -22,7 +22,8 @@ from ..fileio import SHARED, write_json_atomic, write_text_atomic
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
-from .grade import Graded, environment_recorded, reevaluator
+from .grade import Graded
+from .reevaluation import environment_recorded, reevaluator
 
 CLASS_PAGE = "index.html"
 STUDENT_REPORT = ".student.html"
@@ -90,7 +91,7 @@ def _evidence_again(folder: object, environment: object) -> tuple[Evidence | Non
     from ..sandbox import sandbox_available
 
     built = environment_recorded(environment if isinstance(environment, dict) else None)
-    with reevaluator(built, workspace, sandbox_available()[0]) as models:
+    with reevaluator(built, workspace.root, sandbox_available()[0]) as models:
         return build_evidence(outcome, host_path_mapper(workspace), models), workspace
 
 
