@@ -55,12 +55,15 @@ def plain_run(notebook: Path, data_files: list[Path]) -> float:
         return time.perf_counter() - start
 
 
-def grader_run(notebook: Path, rubric: str, data_dir: Path | None, sandbox: bool) -> tuple[float, dict[str, float]]:
-    """Seconds for ``grader check`` and where they went."""
+def grader_run(
+    notebook: Path, rubric: str, data_dir: Path | None, sandbox: bool, grader: str | None = None
+) -> tuple[float, dict[str, float]]:
+    """Seconds for ``grader check`` (this checkout's, or the ``grader`` executable given) and where
+    they went."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "result.json"
         command = [
-            str(Path(sys.executable).with_name("grader")),
+            grader or str(Path(sys.executable).with_name("grader")),
             "check",
             str(notebook),
             "--rubric",
@@ -95,6 +98,11 @@ def main() -> int:
     parser.add_argument("--data-dir", default=str(REPO.parent / "shared" / "data"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
+        "--before",
+        metavar="GRADER",
+        help="another grader executable (e.g. an older checkout's .venv/bin/grader) timed in the same rounds",
+    )
+    parser.add_argument(
         "--no-sandbox", action="store_true", help="do not require the sandbox (check still uses it when it can)"
     )
     args = parser.parse_args()
@@ -120,6 +128,7 @@ def main() -> int:
         notebook = REPO / path
         plain: list[float] = []
         graded: list[float] = []
+        before: list[float] = []
         phases: dict[str, list[float]] = {}
         for _ in range(args.repeat):
             plain.append(plain_run(notebook, data_files))
@@ -127,6 +136,8 @@ def main() -> int:
             graded.append(wall)
             for phase, seconds in parts.items():
                 phases.setdefault(phase, []).append(seconds)
+            if args.before:
+                before.append(grader_run(notebook, rubric, data_dir, sandbox, args.before)[0])
         p, g = statistics.median(plain), statistics.median(graded)
         medians = {phase: statistics.median(values) for phase, values in phases.items()}
         print(
@@ -134,6 +145,9 @@ def main() -> int:
             + " ".join(f"{medians.get(phase, 0.0):>8.2f}" for phase in PHASES),
             flush=True,
         )
+        if before:
+            b = statistics.median(before)
+            print(f"{'  (before)':<18} {p:>8.1f} {b:>9.1f} {b / p:>6.2f} {b - p:>8.1f}  (--before {args.before})")
     print("# extra s = grader − plain (medians); phases: medians of grader check's own timings (s)")
     return 0
 
