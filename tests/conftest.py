@@ -139,6 +139,16 @@ def older_env():
     return built
 
 
+@pytest.fixture(scope="session")
+def colab_env():
+    """The bundled ``colab`` environment (TensorFlow, imbalanced-learn, pandas 2...), built with uv
+    once per machine like ``older_env``: minutes on a fresh machine, instant once built."""
+    from grader.environments import build, find_spec
+
+    built, _ = build(find_spec("colab"), progress=lambda line: None)
+    return built
+
+
 @pytest.fixture(scope="session", params=["own", "older"])
 def grading_env(request: pytest.FixtureRequest):
     """Each environment the probe is tested in: the grader's own (None) and ``older_env``."""

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
-from . import cache, check, env, export, grade, reference, report, rubric
+
+def _verb(name: str) -> ModuleType:
+    """The verb's module, imported when it is run: ``check`` does not pay for the gradebook's
+    database layer, nor ``export`` for the kernel machinery."""
+    return import_module(f"{__name__}.{name}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         "cache_max_size": getattr(args, "cache_max_size", None),
     }
     if args.command == "check":
-        return check.main(
+        return _verb("check").main(
             notebook=args.notebook,
             rubric=args.rubric,
             json_out=args.json_out,
@@ -29,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
             **common,
         )
     if args.command == "grade":
-        return grade.main(
+        return _verb("grade").main(
             submissions=args.submissions,
             rubric=args.rubric,
             out=args.out,
@@ -46,15 +52,15 @@ def run(args: argparse.Namespace) -> int:
             **common,
         )
     if args.command == "env":
-        return env.main(action=args.env_command, name=getattr(args, "name", None), find_links=args.find_links)
+        return _verb("env").main(action=args.env_command, name=getattr(args, "name", None), find_links=args.find_links)
     if args.command == "export":
-        return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
+        return _verb("export").main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
     if args.command == "report":
-        return report.main(directory=args.dir, lang=args.lang, student_view=args.student_view)
+        return _verb("report").main(directory=args.dir, lang=args.lang, student_view=args.student_view)
     if args.command == "cache":
-        return cache.main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)
+        return _verb("cache").main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)
     if args.command == "rubric":
-        return rubric.main(path=args.path)
+        return _verb("rubric").main(path=args.path)
     if args.command == "reference":
-        return reference.main(names=args.names, no_sandbox=args.no_sandbox, **common)
+        return _verb("reference").main(names=args.names, no_sandbox=args.no_sandbox, **common)
     raise AssertionError(args.command)

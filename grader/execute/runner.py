@@ -87,10 +87,13 @@ async def run_notebook(
     reason: str | None = None
     deadline = start + job.notebook_timeout
     alive = True
+    phases: dict[str, float] = {}
     async with client.async_setup_kernel():
         await _hidden(client, probe_install_code(job, config_path))
+        phases["kernel"] = round(time.monotonic() - start, 3)
         if on_start is not None:
             on_start()
+        cells_started = time.monotonic()
         for number, index in enumerate(code_cells(nb), start=1):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -116,10 +119,13 @@ async def run_notebook(
                 if not watch.timed_out:
                     status, reason = "kernel_died", _death_reason(client)
                 break
+        phases["cells"] = round(time.monotonic() - cells_started, 3)
         if alive:
             # a notebook that broke its kernel's last breath still gets graded on what was recorded
+            finish_started = time.monotonic()
             with contextlib.suppress(TimeoutError, DeadKernelError):
                 await asyncio.wait_for(_hidden(client, probe_finish_code(job)), HIDDEN_TIMEOUT_S)
+            phases["finish"] = round(time.monotonic() - finish_started, 3)
     cells = tuple(runs.get(i, CellRun(index=i, status="not_run")) for i in code_cells(nb))
     executed = os.path.join(job.out_dir, "executed.ipynb")  # written by the launcher, outside
     outcome = ExecutionOutcome(
@@ -129,6 +135,7 @@ async def run_notebook(
         duration_s=round(time.monotonic() - start, 3),
         executed_notebook=executed,
         evidence_dir=job.evidence_dir,
+        phases=phases,
     )
     return outcome, nb
 

@@ -96,6 +96,7 @@ def result_to_json(result: Result, lang: str = "en") -> dict[str, Any]:
         "environment_gaps": [{**g.to_json(), "text": render(g.message(), lang)} for g in result.environment_gaps],
         "environment": None if result.environment is None else result.environment.to_json(),
         "late": late_to_json(result.late, lang),
+        "timings": dict(result.timings),
         "i18n": {
             "rubric_title": None if result.rubric_title is None else message_to_json(result.rubric_title)["params"],
             "notes": [message_to_json(n) for n in result.notes],
@@ -189,6 +190,7 @@ def result_from_json(data: dict[str, Any]) -> Result:
         environment_gaps=tuple(
             EnvironmentGap.from_json(g) for g in data.get("environment_gaps") or () if isinstance(g, dict)
         ),
+        timings={str(k): float(v) for k, v in (data.get("timings") or {}).items() if isinstance(v, int | float)},
         environment=GradingEnvironment.from_json(data["environment"])
         if isinstance(data.get("environment"), dict)
         else None,

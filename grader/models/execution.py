@@ -92,6 +92,9 @@ class ExecutionOutcome:
     evidence_dir: str
     disk_full_mb: int | None = None
     """The disk quota (MB) the notebook filled (a write failed for want of space); None: it did not."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds of the run's parts, as the kernel side saw them: ``kernel`` (kernel start and probe
+    install), ``cells`` (the notebook's cells), ``finish`` (the probe's last word: models saved)."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data (the worker writes this as outcome.json)."""
@@ -111,4 +114,5 @@ class ExecutionOutcome:
             executed_notebook=data.get("executed_notebook"),
             evidence_dir=data["evidence_dir"],
             disk_full_mb=data.get("disk_full_mb"),
+            phases={str(k): float(v) for k, v in (data.get("phases") or {}).items()},
         )

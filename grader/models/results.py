@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -144,6 +145,9 @@ class Result:
     """The environment the kernel ran in: its name, spec hash and main packages' versions."""
     late: LateRecord | None = None
     """The due time's bearing on ``score`` (``--due``); None when no due time was given."""
+    timings: Mapping[str, float] = field(default_factory=dict)
+    """Where the grading's seconds went (``pipeline.grade.phase_seconds``), for ``bench/`` and
+    the instructor; empty when not graded."""
 
     @property
     def all_required_passed(self) -> bool:

@@ -9,30 +9,29 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..cache import run_key
 from ..checks import run_check
-from ..environments import BuiltEnv, built_envs, own_environment
-from ..environments.build import ensure_source
+from ..environments import own_environment
 from ..evidence import build_evidence
 from ..evidence.instructor_tests import run_instructor_tests
 from ..execute import execute_notebook, host_path_mapper
 from ..execute.workspace import MAX_COPIED_BYTES, Workspace, left_out, prune_workspace, workspace_at
-from ..models.environment import GradingEnvironment
 from ..models.evidence import Evidence
 from ..models.execution import ExecutionOutcome
 from ..models.results import CheckResult, ItemResult, Message, Result, SubmissionStatus
 from ..models.rubric import Rubric
 from ..models.submission import Submission
-from ..reeval.client import Reevaluator, worker_command
+from ..reeval.client import Reevaluator
 from ..scoring import cell_results, score_items, total, words
 from ..scoring.notes import note_messages
 from . import activity
 from .executors import LOCAL, parse_executor
 from .plan import Job
+from .reevaluation import ReevaluatorAhead, likely_model_formats, same_environment
 from .settings import GradeSettings
 
 log = logging.getLogger(__name__)
@@ -109,16 +108,26 @@ def _confinement(settings: GradeSettings) -> Any:
     return Sandbox(SandboxLimits(memory_mb=limits.memory_mb, cpu_s=limits.cpu_s, disk_mb=limits.disk_mb))
 
 
-def run_submission(submission: Submission, settings: GradeSettings) -> tuple[ExecutionOutcome, Workspace]:
-    """Execute (or fetch from the cache) one submission's run."""
+def run_submission(
+    submission: Submission, settings: GradeSettings, on_workspace: Callable[[Workspace], None] | None = None
+) -> tuple[ExecutionOutcome, Workspace]:
+    """Execute (or fetch from the cache) one submission's run; ``on_workspace(workspace)`` is
+    called when a run is about to execute, its workspace made (not for a run fetched)."""
     limits = settings.rubric.limits
+    stage = _stager(settings)
+
+    def prepare(workspace: Workspace) -> dict[str, str]:
+        if on_workspace is not None:
+            on_workspace(workspace)
+        return stage(workspace)
+
     kwargs: dict[str, Any] = {
         "cell_timeout": limits.cell_timeout_s,
         "notebook_timeout": limits.notebook_timeout_s,
         "seed": settings.seed,
         "siblings": list(submission.siblings),
         "wrap": _confinement(settings),
-        "prepare": _stager(settings),
+        "prepare": prepare,
         "python": None if settings.environment is None else str(settings.environment.python),
         "threads": settings.threads,
     }
@@ -139,50 +148,6 @@ def run_submission(submission: Submission, settings: GradeSettings) -> tuple[Exe
             settings.cache.store(key, run.outcome)
             outcome = settings.cache.load(key) or run.outcome
     return outcome, workspace_at(folder, submission.content.name)
-
-
-def reevaluator(environment: BuiltEnv | None, workspace: Workspace, sandboxed: bool) -> Reevaluator:
-    """The re-evaluation worker of one run: a fresh process of the environment the notebook ran in
-    (the grader's own interpreter when none is named), inside the sandbox when grading is
-    sandboxed - reading the run's workspace, writing nothing, no network.  Started on first use."""
-    python = str(environment.python) if environment is not None else None
-    command = worker_command(python)
-    if sandboxed:
-        from ..sandbox import Sandbox
-
-        command = Sandbox().reader(command, python=python, readable=[str(workspace.root)])
-    return Reevaluator(command)
-
-
-def environment_recorded(info: Mapping[str, Any] | None) -> BuiltEnv | None:
-    """The built environment a result recorded (by its spec hash), if it is still on this machine."""
-    spec_hash = (info or {}).get("spec_hash")
-    if not spec_hash:
-        return None
-    found = next((env for env in built_envs() if env.info.spec_hash == spec_hash), None)
-    return ensure_source(found) if found is not None else None
-
-
-def same_environment(evidence: Evidence, environment: GradingEnvironment) -> Evidence:
-    """The evidence, unless its models were re-evaluated with other versions than the result records
-    (a grader fault: then nothing it measured counts, and a person should look)."""
-    where = evidence.reevaluated_in
-    if where is None:
-        return evidence
-    versions, recorded = where.versions(), environment.packages or {}
-    differ = sorted(
-        f"{name} {versions[name]} (recorded {recorded[name]})"
-        for name in set(versions) & set(recorded)
-        if versions[name] != recorded[name]
-    )
-    if not differ:
-        return evidence
-    log.error("re-evaluation ran with other versions than the result records: %s", ", ".join(differ))
-    problem = (
-        f"the grader re-evaluated the model with other versions than the grading environment's: {', '.join(differ)}"
-    )
-    saved = tuple(replace(s, judged=False, error=problem) for s in evidence.saved_models)
-    return replace(evidence, measurements=(), reevaluation_problem=problem, saved_models=saved)
 
 
 def gather_evidence(
@@ -343,23 +308,48 @@ def _unjudged(
     )
 
 
+def phase_seconds(
+    outcome: ExecutionOutcome, run_s: float, evidence_s: float, reeval_s: float, checks_s: float
+) -> dict[str, float]:
+    """Where one submission's seconds went: ``launch`` (sandbox, worker process, executed notebook
+    written, teardown), the kernel side's ``kernel``/``cells``/``finish`` (a run fetched from
+    the cache has ``cached`` instead), ``evidence`` (reading it, re-evaluation excluded),
+    ``reeval`` (waiting for the re-evaluation worker) and ``checks``."""
+    kernel_side = sum(outcome.phases.values())
+    if outcome.phases and run_s >= outcome.duration_s:  # executed now
+        phases = {"launch": run_s - kernel_side, **outcome.phases}
+    else:
+        phases = {"cached": run_s}
+    phases |= {"evidence": evidence_s - reeval_s, "reeval": reeval_s, "checks": checks_s}
+    return {name: round(max(0.0, seconds), 3) for name, seconds in phases.items()}
+
+
 def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
     """Grade one submission end to end."""
     rubric = settings.rubric
     if submission.problem:
         return Graded(invalid_result(submission, rubric, submission.problem), None)
     start = time.monotonic()
-    with activity.running(submission.display):
-        outcome, workspace = run_submission(submission, settings)
-    if outcome.status == "error":
-        result = fault_result(submission, settings, outcome, time.monotonic() - start)
-        return Graded(result, None, {}, outcome, workspace)
-    environment = settings.environment.info if settings.environment is not None else own_environment()
-    with reevaluator(settings.environment, workspace, settings.sandboxed) as models:
-        evidence = same_environment(gather_evidence(outcome, workspace, rubric, models), environment)
+    # the re-evaluation worker starts with the run, its imports paid while the notebook runs
+    ahead = ReevaluatorAhead(settings.environment, settings.sandboxed, likely_model_formats(submission.content))
+    try:
+        with activity.running(submission.display):
+            outcome, workspace = run_submission(submission, settings, on_workspace=ahead.start)
+        ran = time.monotonic()
+        if outcome.status == "error":
+            result = fault_result(submission, settings, outcome, time.monotonic() - start)
+            return Graded(result, None, {}, outcome, workspace)
+        environment = settings.environment.info if settings.environment is not None else own_environment()
+        with ahead.take(workspace.root) as models:
+            evidence = same_environment(gather_evidence(outcome, workspace, rubric, models), environment)
+    finally:
+        ahead.close()
+    evidenced = time.monotonic()
     checks = check_all(rubric, evidence)
+    checked = time.monotonic()
     items = score_items(rubric, checks)
     score, max_score = total(items)
+    timings = phase_seconds(outcome, ran - start, evidenced - ran, models.waited_s, checked - evidenced)
     result = Result(
         submission=submission.display,
         student=submission.student,
@@ -375,6 +365,7 @@ def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:
         rubric_title=words(rubric.title),
         environment_gaps=evidence.environment_gaps,
         environment=environment,
+        timings=timings,
     )
     if settings.cache is None and settings.work_root is None:
         shutil.rmtree(workspace.root.parent, ignore_errors=True)

@@ -19,12 +19,11 @@ from ..execute import host_path_mapper
 from ..execute.workspace import Workspace
 from ..export.results_file import RESULTS_FILE, result_from_json, result_to_json
 from ..fileio import SHARED, write_json_atomic, write_text_atomic
-from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE
-from ..gradebook import Gradebook, database_url
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
-from .grade import Graded, environment_recorded, reevaluator
+from .grade import Graded
+from .reevaluation import environment_recorded, reevaluator
 
 CLASS_PAGE = "index.html"
 STUDENT_REPORT = ".student.html"
@@ -92,12 +91,15 @@ def _evidence_again(folder: object, environment: object) -> tuple[Evidence | Non
     from ..sandbox import sandbox_available
 
     built = environment_recorded(environment if isinstance(environment, dict) else None)
-    with reevaluator(built, workspace, sandbox_available()[0]) as models:
+    with reevaluator(built, workspace.root, sandbox_available()[0]) as models:
         return build_evidence(outcome, host_path_mapper(workspace), models), workspace
 
 
 def _superseded_stems(out_dir: Path) -> set[str]:
     """Reports of submissions a later one of the same student replaced, per the folder's gradebook."""
+    from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE  # the database layer only when asked
+    from ..gradebook import Gradebook, database_url
+
     if not (out_dir / GRADEBOOK_FILE).is_file():
         return set()
     with Gradebook(database_url(None, out_dir)) as book:

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import IO, Any, NoReturn
 
@@ -63,6 +64,8 @@ class Reevaluator:
         self._next_id = 0
         self._stderr: list[bytes] = []
         self._lock = threading.Lock()
+        self.waited_s = 0.0
+        """Seconds the grader spent waiting for the worker's answers (its start included)."""
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -180,10 +183,13 @@ class Reevaluator:
     def _receive(self) -> dict[str, Any]:
         if self._failed is not None:
             raise ReevaluationFailed(self._failed)
+        asked = time.monotonic()
         try:
             message = self._answers.get(timeout=self.timeout_s)
         except queue.Empty:
             self._fail(f"the re-evaluation worker did not answer within {self.timeout_s:g} s")
+        finally:
+            self.waited_s += time.monotonic() - asked
         if message is None:
             self._fail("the re-evaluation worker stopped")
         return message

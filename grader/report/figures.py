@@ -1,7 +1,8 @@
 """The report's pictures, redrawn by the grader from evidence, as PNG bytes.
 
 Matplotlib is driven through ``Figure`` and the Agg canvas only: pyplot keeps global
-figures alive and would leak state between reports rendered in one process.
+figures alive and would leak state between reports rendered in one process.  It is imported
+when the first picture is drawn (about a second): a command that draws none never pays for it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import base64
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Sizes in inches at 100 dpi: wide enough to read, small enough to keep the HTML light.
 _DPI = 100
@@ -26,7 +27,15 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _new_figure(**kwargs: Any) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(dpi=_DPI, layout="constrained", **kwargs)
+
+
 def _to_png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure).print_png(buffer)
     return buffer.getvalue()
@@ -42,7 +51,7 @@ def loss_curve_png(history: Mapping[str, Sequence[float]], words: Mapping[str, s
     validation = _finite(history.get("val_loss", ()))
     if not any(math.isfinite(v) for v in train + validation):
         return None
-    figure = Figure(figsize=(6.4, 3.6), dpi=_DPI, layout="constrained")
+    figure = _new_figure(figsize=(6.4, 3.6))
     axes = figure.add_subplot()
     # Few epochs draw as a dot or a stub: markers keep them visible.
     marker = "o" if max(len(train), len(validation)) <= 30 else None
@@ -72,7 +81,7 @@ def confusion_png(
         return None
     names = list(class_names) if len(class_names) == size else [str(i) for i in range(size)]
     side = min(9.0, 2.5 + 0.55 * size)
-    figure = Figure(figsize=(side + 1.0, side), dpi=_DPI, layout="constrained")
+    figure = _new_figure(figsize=(side + 1.0, side))
     axes = figure.add_subplot()
     image = axes.imshow(confusion, cmap="Blues")
     figure.colorbar(image, ax=axes, shrink=0.8)
@@ -103,12 +112,14 @@ def score_histogram_png(percentages: Sequence[float], words: Mapping[str, str]) 
     """How many students scored in each tenth of the maximum; None for an empty class."""
     if not percentages:
         return None
-    figure = Figure(figsize=(6.4, 3.2), dpi=_DPI, layout="constrained")
+    figure = _new_figure(figsize=(6.4, 3.2))
     axes = figure.add_subplot()
     clipped = [min(100.0, max(0.0, p)) for p in percentages]
     axes.hist(clipped, bins=[10.0 * i for i in range(11)], color=_TRAIN_COLOUR, edgecolor="white")
     axes.set_xlim(0, 100)
     axes.set_xlabel(words["score_percent"])
     axes.set_ylabel(words["count"])
+    from matplotlib.ticker import MaxNLocator
+
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     return _to_png(figure)

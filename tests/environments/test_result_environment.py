@@ -67,7 +67,7 @@ def test_a_reevaluation_with_other_versions_than_recorded_measures_nothing() -> 
     from synthetic import tuning_notebook
 
     from grader.models.evidence import Measurement, ReevaluatedIn, SavedModelCheck
-    from grader.pipeline.grade import same_environment
+    from grader.pipeline.reevaluation import same_environment
 
     measured = Measurement("m1", "test", 10, 0.9, 0.9, ((5, 0), (1, 4)), ("0", "1"), 2, 0.5, "labels")
     saved = SavedModelCheck(path="m.keras", format="keras", loads=True, agreement=1.0)

@@ -46,6 +46,7 @@ def comparable(row: dict) -> dict:
     """A result as JSON, without the seconds it took."""
     row = json.loads(json.dumps(row))
     row.pop("duration_s", None)
+    row.pop("timings", None)
     for cell in row.get("cells", []):
         cell.pop("duration_s", None)
     return row
