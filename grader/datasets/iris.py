@@ -9,6 +9,9 @@ nothing here is a stand-in.
 
 from __future__ import annotations
 
+import csv
+import functools
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,7 +41,13 @@ def stage_iris(work: Path, home: Path) -> list[StagedFile]:
     return staged
 
 
+@functools.cache
 def _flowers() -> list[tuple[list[str], str]]:
+    """scikit-learn's copy of the data, read from its file (importing scikit-learn costs the
+    grader a second or more per notebook); ``load_iris()`` where the file is not found."""
+    rows = _bundled_rows()
+    if rows is not None:
+        return rows
     from sklearn.datasets import load_iris
 
     iris = load_iris()
@@ -46,6 +55,25 @@ def _flowers() -> list[tuple[list[str], str]]:
         ([f"{v:g}" for v in features], str(iris.target_names[target]))
         for features, target in zip(iris.data, iris.target, strict=True)
     ]
+
+
+def _bundled_rows() -> list[tuple[list[str], str]] | None:
+    """The rows of ``sklearn/datasets/data/iris.csv`` (first line: count, features, class names;
+    then four measurements and a class index per row), or None when it is not as expected."""
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        path = Path(folder) / "datasets" / "data" / "iris.csv"
+        try:
+            with open(path, encoding="utf-8", newline="") as handle:
+                header, *body = list(csv.reader(handle))
+            count, features, names = int(header[0]), int(header[1]), header[2:]
+            rows = [([f"{float(v):g}" for v in row[:features]], names[int(row[features])]) for row in body]
+        except (OSError, ValueError, IndexError):
+            continue
+        if len(rows) == count == 150 and features == 4:
+            return rows
+    return None
 
 
 def iris_csv() -> str:
