@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import cache, check, env, export, grade, reference, report, rubric
+from . import cache, check, env, export, grade, override, reference, report, review, rubric
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,6 +47,19 @@ def run(args: argparse.Namespace) -> int:
         return export.main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
     if args.command == "report":
         return report.main(directory=args.dir, lang=args.lang, student_view=args.student_view)
+    if args.command == "review":
+        return review.main(directory=args.dir, rubric=args.rubric, lang=args.lang)
+    if args.command == "override":
+        return override.main(
+            directory=args.dir,
+            student=args.student,
+            item=args.item,
+            points=args.points,
+            comment=args.comment,
+            author=args.author,
+            rubric=args.rubric,
+            remove=args.remove,
+        )
     if args.command == "cache":
         return cache.main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)
     if args.command == "rubric":

@@ -17,7 +17,7 @@ import json
 import stat
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from ..gradebook import Gradebook, RunKey, SubmissionInfo, superseded
 from ..models.results import Result
 from ..models.rubric import Rubric
 from ..models.submission import Submission
+from ..scoring.overrides import apply_overrides, machine_result
 from .grade import Graded, _run_settings
 from .outputs import CLASS_PAGE, write_class_outputs, write_submission_outputs
 from .plan import Job
@@ -135,13 +136,21 @@ class ClassRun:
         """Indices of the jobs still to grade, in order."""
         return [i for i in range(len(self.jobs)) if i not in self.results]
 
+    def with_overrides(self, index: int, result: Result) -> Result:
+        """``result`` with the instructor's overrides the gradebook holds for that submission."""
+        return apply_overrides(result, self.book.held_overrides(self.ids[index], self.keys[index].rubric))
+
     def graded(self, index: int, job: Job, done: Graded) -> None:
-        """Keep one result: its reports, then the gradebook (committed), then the class page
-        when the last one is old enough.  A grader fault is kept too, but never reused."""
-        write_submission_outputs(done, self.out_dir, job.stem, self.lang, student_view=self.student_view)
-        self.book.record(self.ids[index], self.keys[index], done.result)
+        """Keep one result: its reports (the instructor's overrides applied), then the
+        gradebook (the machine's result, committed), then the class page when the last one is
+        old enough.  A grader fault is kept too, but never reused."""
+        adjusted = self.with_overrides(index, done.result)
+        write_submission_outputs(
+            replace(done, result=adjusted), self.out_dir, job.stem, self.lang, student_view=self.student_view
+        )
+        self.book.record(self.ids[index], self.keys[index], machine_result(done.result))
         with self._lock:
-            self.results[index] = done.result
+            self.results[index] = adjusted
             due = time.monotonic() - self._written_at >= self.every_s
         if due:
             self.write_class()
@@ -185,10 +194,11 @@ def open_class_run(
         previous = book.previous(ids[index], keys[index])
         if previous is None:
             continue
-        run.results[index] = previous
+        adjusted = run.with_overrides(index, previous)
+        run.results[index] = adjusted
         run.reused.add(index)
         book.note("reused", ids[index])
         lost = not (out_dir / f"{job.stem}.json").exists()  # the gradebook kept it; its report was lost
         if lost or (student_view and not (out_dir / f"{job.stem}.student.html").exists()):
-            write_submission_outputs(Graded(previous, None), out_dir, job.stem, lang, student_view=student_view)
+            write_submission_outputs(Graded(adjusted, None), out_dir, job.stem, lang, student_view=student_view)
     return run

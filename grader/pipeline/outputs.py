@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..cache import load_run
@@ -24,6 +25,7 @@ from ..gradebook import Gradebook, database_url
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
+from ..scoring.overrides import apply_overrides
 from .grade import Graded, environment_recorded, reevaluator
 
 CLASS_PAGE = "index.html"
@@ -68,7 +70,8 @@ def write_class_outputs(results: Sequence[tuple[Result, str]], out_dir: Path, la
     return page
 
 
-def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
+def graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
+    """The result JSON files of a graded folder (path, data), by name."""
     found = []
     for path in sorted(out_dir.glob("*.json")):
         try:
@@ -80,7 +83,7 @@ def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
     return found
 
 
-def _evidence_again(folder: object, environment: object) -> tuple[Evidence | None, Workspace | None]:
+def evidence_again(folder: object, environment: object) -> tuple[Evidence | None, Workspace | None]:
     """The evidence of a kept run, its models re-evaluated in the environment the result recorded
     (the grader's own when it is no longer built here), sandboxed where the sandbox works."""
     if not isinstance(folder, str):
@@ -96,12 +99,21 @@ def _evidence_again(folder: object, environment: object) -> tuple[Evidence | Non
         return build_evidence(outcome, host_path_mapper(workspace), models), workspace
 
 
-def _superseded_stems(out_dir: Path) -> set[str]:
-    """Reports of submissions a later one of the same student replaced, per the folder's gradebook."""
+@contextmanager
+def folder_gradebook(out_dir: Path) -> Iterator[Gradebook | None]:
+    """The graded folder's own gradebook (``gradebook.sqlite``), None when it has none."""
     if not (out_dir / GRADEBOOK_FILE).is_file():
-        return set()
+        yield None
+        return
     with Gradebook(database_url(None, out_dir)) as book:
-        return book.superseded_stems()
+        yield book
+
+
+def with_held_overrides(result: Result, book: Gradebook | None) -> Result:
+    """``result`` with the overrides the gradebook holds for it (as it is without a gradebook)."""
+    if book is None:
+        return result
+    return apply_overrides(result, book.held_overrides_named(result.submission, result.rubric))
 
 
 def render_again(out_dir: Path, lang: str, *, student_view: bool = False) -> tuple[int, int]:
@@ -109,14 +121,21 @@ def render_again(out_dir: Path, lang: str, *, student_view: bool = False) -> tup
     evidence is read again from each run's folder where it still exists.  Student-facing
     reports are written with ``student_view``, and rewritten wherever one already exists.
     Returns (reports rendered, of which with evidence)."""
-    files = _graded_files(out_dir)
+    files = graded_files(out_dir)
     if not files:
         raise ConfigError(f"{out_dir}: no graded results here (run 'grader grade ... --out {out_dir}' first)")
+    with folder_gradebook(out_dir) as book:
+        return _render_files(files, book, out_dir, lang, student_view)
+
+
+def _render_files(
+    files: list[tuple[Path, dict[str, object]]], book: Gradebook | None, out_dir: Path, lang: str, student_view: bool
+) -> tuple[int, int]:
     pairs, with_evidence = [], 0
-    superseded = _superseded_stems(out_dir)
+    superseded = set() if book is None else book.superseded_stems()
     for path, data in files:
-        result = result_from_json(data)
-        evidence, workspace = _evidence_again(data.get(RUN_FOLDER), data.get("environment"))
+        result = with_held_overrides(result_from_json(data), book)
+        evidence, workspace = evidence_again(data.get(RUN_FOLDER), data.get("environment"))
         with_evidence += evidence is not None
         students = student_view or (out_dir / f"{path.stem}{STUDENT_REPORT}").exists()
         write_submission_outputs(
