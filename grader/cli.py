@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("dir", metavar="DIR", help="a folder graded by 'grader grade --out'")
     review.add_argument("--rubric", help="only this rubric's submissions")
     review.add_argument("--lang", choices=("en", "id"), default="en")
+    review.add_argument("--db", help="the gradebook, when graded with --db (default: DIR/gradebook.sqlite)")
 
     override = sub.add_parser(
         "override",
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     override.add_argument("--author", help="who decided (default: the login name)")
     override.add_argument("--rubric", help="the rubric, when the student has submissions under several")
     override.add_argument("--remove", action="store_true", help="withdraw the item's override: the checks' points hold")
+    override.add_argument("--db", help="the gradebook, when graded with --db (default: DIR/gradebook.sqlite)")
 
     rubric = sub.add_parser("rubric", help="rubric tools")
     rubric_sub = rubric.add_subparsers(dest="rubric_command", required=True)

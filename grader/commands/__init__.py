@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "report":
         return report.main(directory=args.dir, lang=args.lang, student_view=args.student_view)
     if args.command == "review":
-        return review.main(directory=args.dir, rubric=args.rubric, lang=args.lang)
+        return review.main(directory=args.dir, rubric=args.rubric, lang=args.lang, db=args.db)
     if args.command == "override":
         return override.main(
             directory=args.dir,
@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
             author=args.author,
             rubric=args.rubric,
             remove=args.remove,
+            db=args.db,
         )
     if args.command == "cache":
         return cache.main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)

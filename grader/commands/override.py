@@ -28,6 +28,7 @@ def main(
     author: str | None = None,
     rubric: str | None = None,
     remove: bool = False,
+    db: str | None = None,
 ) -> int:
     """Record (or with ``remove`` withdraw) the override; print what the item now stands at."""
     if remove == (points is not None):
@@ -35,7 +36,9 @@ def main(
     folder = Path(directory)
     if not folder.is_dir():
         raise ConfigError(f"{directory}: no such folder")
-    report, now = override_item(folder, student, item, points, comment=comment, author=author or _who(), rubric=rubric)
+    report, now = override_item(
+        folder, student, item, points, comment=comment, author=author or _who(), rubric=rubric, db=db
+    )
     result = report.result
     stands = f"{format_number(now.points, 'en')}/{format_number(now.max_points, 'en')}"
     what = "override withdrawn" if remove else f"overridden (the checks gave {format_number(now.machine_points, 'en')})"

@@ -53,12 +53,12 @@ def _plain(lines: list[list[str]]) -> str:
     return "\n".join("  ".join([*(c.ljust(w) for c, w in zip(line, widths, strict=False)), line[-1]]) for line in lines)
 
 
-def main(*, directory: str, rubric: str | None = None, lang: str = "en") -> int:
+def main(*, directory: str, rubric: str | None = None, lang: str = "en", db: str | None = None) -> int:
     """Print what needs review; exit 0 (a folder that is not graded: exit 2)."""
     folder = Path(directory)
     if not folder.is_dir():
         raise ConfigError(f"{directory}: no such folder")
-    rows = review_rows(folder, rubric, lang)
+    rows = review_rows(folder, rubric, lang, db=db)
     if not rows:
         print(labels_for(lang)["review_nothing"])
         return 0

@@ -100,12 +100,13 @@ def evidence_again(folder: object, environment: object) -> tuple[Evidence | None
 
 
 @contextmanager
-def folder_gradebook(out_dir: Path) -> Iterator[Gradebook | None]:
-    """The graded folder's own gradebook (``gradebook.sqlite``), None when it has none."""
-    if not (out_dir / GRADEBOOK_FILE).is_file():
+def folder_gradebook(out_dir: Path, db: str | None = None) -> Iterator[Gradebook | None]:
+    """The graded folder's gradebook: ``db`` (``--db``: a URL or an SQLite file) when given, else
+    its own ``gradebook.sqlite``; None when it has none."""
+    if db is None and not (out_dir / GRADEBOOK_FILE).is_file():
         yield None
         return
-    with Gradebook(database_url(None, out_dir)) as book:
+    with Gradebook(database_url(db, out_dir)) as book:
         yield book
 
 

@@ -89,9 +89,12 @@ def _needs_a_person(item: ItemResult) -> bool:
     return item.override is not None or item.needs_review or (not item.passed and not item.judged)
 
 
-def review_rows(out_dir: Path, rubric: str | None = None, lang: str = "en") -> list[ReviewRow]:
-    """What needs a person in a graded folder, submission by submission (superseded ones left out)."""
-    with folder_gradebook(out_dir) as book:
+def review_rows(
+    out_dir: Path, rubric: str | None = None, lang: str = "en", *, db: str | None = None
+) -> list[ReviewRow]:
+    """What needs a person in a graded folder, submission by submission (superseded ones left
+    out); ``db``: the gradebook when it is not the folder's own."""
+    with folder_gradebook(out_dir, db) as book:
         reports = graded_reports(out_dir, book)
     rows = []
     for report in reports:
@@ -170,14 +173,15 @@ def override_item(
     comment: str | None = None,
     author: str | None = None,
     rubric: str | None = None,
+    db: str | None = None,
 ) -> tuple[GradedReport, ItemResult]:
     """Record (``points``) or withdraw (None) an instructor's override of one item, then write
     that submission's outputs and the class's again.  Returns the submission and the item as
     they now stand."""
-    with folder_gradebook(out_dir) as book:
+    with folder_gradebook(out_dir, db) as book:
         reports = graded_reports(out_dir, book)
         if book is None:
-            raise ConfigError(f"{out_dir}: no gradebook here (gradebook.sqlite; graded by 'grader grade --out')")
+            raise ConfigError(f"{out_dir}: no gradebook.sqlite here (graded with --db? give the same --db)")
         report = find_report(reports, student, rubric)
         result = report.result
         item = _item_of(result, item_id)
