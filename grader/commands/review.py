@@ -66,9 +66,11 @@ def main(*, directory: str, rubric: str | None = None, lang: str = "en", db: str
     if not sys.stdout.isatty():
         print(_plain(lines))
         return 0
-    table = Table(box=box.SIMPLE_HEAD)
-    for heading in lines[0]:
-        table.add_column(heading, overflow="fold")
+    table = Table(box=box.SIMPLE_HEAD, expand=True)
+    for column, heading in enumerate(lines[0]):
+        # the rubric, item id and points are what the instructor types next: never broken
+        whole = column in (2, 3, 4)
+        table.add_column(heading, overflow="fold", no_wrap=whole, ratio=None if whole else 2 if column == 6 else 1)
     for line in lines[1:]:
         table.add_row(*line)
     Console(highlight=False).print(table)

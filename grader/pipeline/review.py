@@ -133,7 +133,8 @@ def find_report(reports: list[GradedReport], student: str, rubric: str | None = 
         found = [r for r in found if r.result.rubric == rubric]
     if not found:
         known = sorted({n for r in reports for n in (r.stem, r.student)})
-        close = difflib.get_close_matches(student, known, n=3, cutoff=0.5)
+        containing = [n for n in known if wanted in n.casefold()]
+        close = list(dict.fromkeys(containing + difflib.get_close_matches(student, known, n=3, cutoff=0.5)))[:3]
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else " (see 'grader review')"
         where = f" for rubric '{rubric}'" if rubric else ""
         raise ConfigError(f"no graded submission of '{student}'{where}{hint}")

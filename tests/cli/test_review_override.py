@@ -158,6 +158,7 @@ def test_an_override_can_be_withdrawn(graded, capsys) -> None:
     [
         (["Ayu Lestar", "perceptron.xor", "--points", "3"], "did you mean 'Ayu Lestari'"),
         (["nobody", "perceptron.xor", "--points", "3"], "no graded submission of 'nobody'"),
+        (["citra", "perceptron.xor", "--points", "3"], "did you mean 'Citra Dewi'"),
         (["Ayu Lestari", "perceptron.xro", "--points", "3"], "did you mean perceptron.xor"),
         (["Ayu Lestari", "perceptron.xor", "--points", "41"], "worth 0 to 40 points"),
         (["Ayu Lestari", "perceptron.xor", "--points", "-1"], "worth 0 to 40 points"),
@@ -206,3 +207,21 @@ def test_every_export_shows_the_override(graded, tmp_path) -> None:
     assert props["score"] == "95"
     case = suite.find("testcase[@name='perceptron.xor']")
     assert COMMENT in "".join(case.itertext())
+
+
+def test_review_on_a_terminal_is_a_rich_table(graded, capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    capsys.readouterr()
+    assert main(["review", str(graded["out"])]) == 0
+    text = capsys.readouterr().out
+    assert "━" in text or "─" in text  # rich's rules around the heading
+    assert "perceptron.xor" in text and "Ayu" in text and "0/40" in text
+
+
+def test_the_student_report_is_written_again_with_the_override(graded) -> None:
+    out = graded["out"]
+    assert main(["report", str(out), "--student-view"]) == 0
+    _override(out, "Ayu Lestari", "perceptron.xor", "--points", "35", "--comment", COMMENT)
+    (page,) = out.glob("Ayu_Lestari*.student.html")
+    text = page.read_text(encoding="utf-8")
+    assert COMMENT in text and "changed by the instructor" in text
