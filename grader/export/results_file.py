@@ -57,7 +57,8 @@ def message_from_json(data: Any) -> Message:
     return Message(str(data["code"]), dict(_revived(data.get("params") or {})))
 
 
-def _override_to_json(held: AppliedOverride | None) -> dict[str, Any] | None:
+def override_to_json(held: AppliedOverride | None) -> dict[str, Any] | None:
+    """An item's override as the result JSON holds it (None: not overridden)."""
     if held is None:
         return None
     decision = held.decision
@@ -108,7 +109,7 @@ def _item_to_json(item: ItemResult, lang: str) -> dict[str, Any]:
         "judged": item.judged,
         "needs_review": item.needs_review,
         "machine_points": round(item.machine_points, 4),
-        "override": _override_to_json(item.override),
+        "override": override_to_json(item.override),
         "messages": [message_to_json(m) for m in item.messages],
         "i18n": {"title": message_to_json(item.title)["params"]},
     }
@@ -232,6 +233,7 @@ __all__ = [
     "RESULTS_FILE",
     "message_from_json",
     "message_to_json",
+    "override_to_json",
     "read_results",
     "read_results_with_language",
     "result_from_json",

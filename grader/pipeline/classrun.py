@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
+from ..export.results_file import override_to_json
 from ..gradebook import Gradebook, RunKey, SubmissionInfo, superseded
 from ..models.results import Result
 from ..models.rubric import Rubric
@@ -174,6 +175,17 @@ class ClassRun:
         return self.write_class() if self.results else self.out_dir / CLASS_PAGE
 
 
+def _overrides_differ(report: Path, result: Result) -> bool:
+    """Whether the report's JSON shows other overrides than the gradebook holds (one recorded
+    while its report could not be written): then its reports are written again."""
+    try:
+        shown = json.loads(report.read_text(encoding="utf-8"))
+        held = [i.get("override") for i in shown["items"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True
+    return held != [None if i.override is None else override_to_json(i.override) for i in result.items]
+
+
 def open_class_run(
     book: Gradebook, jobs: list[Job], out_dir: Path, lang: str, *, student_view: bool = False
 ) -> ClassRun:
@@ -199,6 +211,10 @@ def open_class_run(
         run.reused.add(index)
         book.note("reused", ids[index])
         lost = not (out_dir / f"{job.stem}.json").exists()  # the gradebook kept it; its report was lost
-        if lost or (student_view and not (out_dir / f"{job.stem}.student.html").exists()):
+        if (
+            lost
+            or _overrides_differ(out_dir / f"{job.stem}.json", adjusted)
+            or (student_view and not (out_dir / f"{job.stem}.student.html").exists())
+        ):
             write_submission_outputs(Graded(adjusted, None), out_dir, job.stem, lang, student_view=student_view)
     return run

@@ -206,3 +206,17 @@ def test_an_override_in_the_gradebook_holds_on_reuse_regrade_and_rendering(folde
     item = _ana_item(out)
     assert item["points"] == 25 and "Diubah oleh pengajar dari 0 menjadi 25 poin: ran on Colab" in item["feedback"]
     assert "Diubah oleh pengajar" in (out / "ana_111_1_tugas.html").read_text(encoding="utf-8")
+
+
+def test_a_report_that_missed_its_override_is_written_again_on_the_next_run(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    book.record_override("ana_111_1_tugas", "perceptron", "perceptron.runs", 20)  # its outputs never rewritten
+    book.close()
+    untouched = (out / "budi_222_2_tugas.json").stat().st_mtime_ns
+    assert _ana_item(out)["points"] == 0
+    book, run = _open(folder, out)
+    assert _ana_item(out)["points"] == 20 and _ana_item(out)["override"]["points"] == 20
+    assert (out / "budi_222_2_tugas.json").stat().st_mtime_ns == untouched  # the others are left alone
+    book.close()
