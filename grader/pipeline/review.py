@@ -96,6 +96,9 @@ def review_rows(
     out); ``db``: the gradebook when it is not the folder's own."""
     with folder_gradebook(out_dir, db) as book:
         reports = graded_reports(out_dir, book)
+    rubrics = sorted({r.result.rubric for r in reports})
+    if rubric is not None and rubric not in rubrics:
+        raise ConfigError(f"--rubric {rubric}: no submission graded with it here (graded: {', '.join(rubrics)})")
     rows = []
     for report in reports:
         result = report.result

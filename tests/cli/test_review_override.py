@@ -97,6 +97,14 @@ def test_review_lists_what_needs_a_person(graded, capsys) -> None:
     assert capsys.readouterr().out.splitlines()[0].split()[0] == "Mahasiswa"
 
 
+def test_review_of_one_rubric(graded, capsys) -> None:
+    capsys.readouterr()
+    assert main(["review", str(graded["out"]), "--rubric", "perceptron"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    assert main(["review", str(graded["out"]), "--rubric", "hcv"]) == 2
+    assert "no submission graded with it here (graded: perceptron)" in capsys.readouterr().err
+
+
 def test_review_of_a_folder_that_is_not_graded_is_one_line(tmp_path, capsys) -> None:
     assert main(["review", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
