@@ -119,6 +119,26 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("en", "id"), default="en")
     _student_view(report)
 
+    review = sub.add_parser("review", help="list what in a graded folder needs the instructor's review")
+    review.add_argument("dir", metavar="DIR", help="a folder graded by 'grader grade --out'")
+    review.add_argument("--rubric", help="only this rubric's submissions")
+    review.add_argument("--lang", choices=("en", "id"), default="en")
+    review.add_argument("--db", help="the gradebook, when graded with --db (default: DIR/gradebook.sqlite)")
+
+    override = sub.add_parser(
+        "override",
+        help="record an instructor's points for one item (kept across regrades, shown in reports and exports)",
+    )
+    override.add_argument("dir", metavar="DIR", help="a folder graded by 'grader grade --out'")
+    override.add_argument("student", metavar="STUDENT", help="student id or name as shown, report stem or path")
+    override.add_argument("item", metavar="ITEM", help="the rubric item's id (see 'grader review')")
+    override.add_argument("--points", type=float, help="the item's points, 0 to its maximum")
+    override.add_argument("--comment", help="why, for the student (shown with the item in reports and exports)")
+    override.add_argument("--author", help="who decided (default: the login name)")
+    override.add_argument("--rubric", help="the rubric, when the student has submissions under several")
+    override.add_argument("--remove", action="store_true", help="withdraw the item's override: the checks' points hold")
+    override.add_argument("--db", help="the gradebook, when graded with --db (default: DIR/gradebook.sqlite)")
+
     rubric = sub.add_parser("rubric", help="rubric tools")
     rubric_sub = rubric.add_subparsers(dest="rubric_command", required=True)
     validate = rubric_sub.add_parser("validate", help="validate a rubric file")

@@ -57,6 +57,20 @@ def run(args: argparse.Namespace) -> int:
         return _verb("export").main(directory=args.dir, fmt=args.fmt, lang=args.lang, assignment_id=args.assignment_id)
     if args.command == "report":
         return _verb("report").main(directory=args.dir, lang=args.lang, student_view=args.student_view)
+    if args.command == "review":
+        return _verb("review").main(directory=args.dir, rubric=args.rubric, lang=args.lang, db=args.db)
+    if args.command == "override":
+        return _verb("override").main(
+            directory=args.dir,
+            student=args.student,
+            item=args.item,
+            points=args.points,
+            comment=args.comment,
+            author=args.author,
+            rubric=args.rubric,
+            remove=args.remove,
+            db=args.db,
+        )
     if args.command == "cache":
         return _verb("cache").main(action=args.cache_command, max_size=args.max_size, cache_dir=args.cache_dir)
     if args.command == "rubric":

@@ -39,7 +39,8 @@ WHERE: dict[str, str] = {
     "csv": "grades.csv: a row per submission, points per rubric item",
     "canvas": "canvas.csv: Canvas Grades > Import (give --assignment-id to fill an existing assignment)",
     "moodle": "moodle.csv: Moodle assignment > Upload grading worksheet (rows matched on 'Participant N')",
-    "gradescope": "gradescope/: setup.sh and run_autograder, to zip with the grader's wheel for Gradescope",
+    "gradescope": "gradescope/: setup.sh and run_autograder, to zip with the grader's wheel for Gradescope; "
+    "gradescope_results/: each submission's results.json as graded here",
     "junit": "junit.xml: JUnit XML as Jenkins reads it, a testsuite per submission",
 }
 """Where each format's file goes, inside the results folder, and what reads it."""

@@ -20,9 +20,11 @@ from ..fileio import write_text_atomic
 from ..i18n import feedback_text, render, title_text
 from ..models.results import Message, Result
 from .options import DEFAULT_OPTIONS, ExportOptions
-from .summary import feedback_digest
+from .summary import feedback_digest, file_stem, student_key
 
 GRADESCOPE_DIR = "gradescope"
+GRADESCOPE_RESULTS_DIR = "gradescope_results"
+"""Beside the bundle: each graded submission's ``results.json`` as Gradescope reads it."""
 RESULTS_JSON = "/autograder/results/results.json"
 
 
@@ -124,8 +126,25 @@ def gradescope_bundle(folder: Path, rubric: str, lang: str = "en") -> Path:
     return folder
 
 
+def write_results_json(results: Sequence[Result], folder: Path, lang: str = "en") -> list[Path]:
+    """``folder/<student>.json``: each submission's ``results.json`` as graded here (the
+    instructor's overrides included), one file per submission named after its student."""
+    written, taken = [], set()
+    for result in results:
+        stem, n = file_stem(student_key(result)), 1
+        while stem in taken:
+            n += 1
+            stem = f"{file_stem(student_key(result))}-{n}"
+        taken.add(stem)
+        text = json.dumps(gradescope_results(result, lang), ensure_ascii=False, indent=1)
+        written.append(write_text_atomic(folder / f"{stem}.json", text + "\n"))
+    return written
+
+
 def write_gradescope(results: Sequence[Result], results_dir: Path, options: ExportOptions = DEFAULT_OPTIONS) -> Path:
     """``results_dir/gradescope/``: the autograder bundle for the rubric these results were
-    graded with (zip its contents, with the grader's wheel, and upload it to Gradescope)."""
+    graded with (zip its contents, with the grader's wheel, and upload it to Gradescope); beside
+    it ``gradescope_results/``, each submission's ``results.json`` as graded here."""
     rubric = results[0].rubric if results else "RUBRIC"
+    write_results_json(results, results_dir / GRADESCOPE_RESULTS_DIR, options.lang)
     return gradescope_bundle(results_dir / GRADESCOPE_DIR, rubric, options.lang)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..fileio import write_text_atomic
-from ..i18n import feedback_text, labels, note_texts, title_text
+from ..i18n import feedback_text, labels, note_texts, override_message, render, title_text
 from ..models.results import Result
 from .options import DEFAULT_OPTIONS, ExportOptions
 from .summary import number, status_line, student_key
@@ -84,7 +84,11 @@ def _suite(result: Result, lang: str) -> ET.Element:
         # The Jenkins schema allows no properties in a testcase: the item's title and points are
         # its output, after the failure as the schema orders them.
         points = f"{number(item.points)}/{number(item.max_points)}"
-        ET.SubElement(case, "system-out").text = _xml(f"{title}\n{points} ({item.visibility})")
+        out = f"{title}\n{points} ({item.visibility})"
+        override = override_message(item)
+        if override is not None:  # the instructor's points and comment, on a pass too
+            out += f"\n{render(override, lang)}"
+        ET.SubElement(case, "system-out").text = _xml(out)
     where = labels(lang)["cell_number"]  # code cells numbered as Jupyter numbers them
     cell_errors = [f"{where.format(index=n)}: {c.error}" for n, c in enumerate(result.cells, start=1) if c.error]
     notes = note_texts(result, lang)

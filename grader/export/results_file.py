@@ -15,7 +15,16 @@ from typing import Any
 from ..errors import ConfigError
 from ..i18n import feedback_text, late_text, note_texts, render, rubric_title_text, title_text
 from ..models.environment import EnvironmentGap, GradingEnvironment
-from ..models.results import RESULT_SCHEMA, CellResult, ItemResult, LateRecord, Message, Result
+from ..models.results import (
+    RESULT_SCHEMA,
+    AppliedOverride,
+    CellResult,
+    ItemResult,
+    LateRecord,
+    Message,
+    Override,
+    Result,
+)
 
 RESULTS_FILE = "results.jsonl"
 _NESTED = "$message"
@@ -57,6 +66,43 @@ def message_from_json(data: Any) -> Message:
     return Message(str(data["code"]), dict(_revived(data.get("params") or {})))
 
 
+def override_to_json(held: AppliedOverride | None) -> dict[str, Any] | None:
+    """An item's override as the result JSON holds it (None: not overridden)."""
+    if held is None:
+        return None
+    decision = held.decision
+    return {
+        "points": decision.points,
+        "comment": decision.comment,
+        "author": decision.author,
+        "at": decision.at,
+        "earlier_version": decision.earlier_version,
+        "machine_points": held.machine_points,
+        "machine_passed": held.machine_passed,
+        "machine_judged": held.machine_judged,
+        "machine_needs_review": held.machine_needs_review,
+    }
+
+
+def _override_from_json(data: Any) -> AppliedOverride | None:
+    if not isinstance(data, dict):
+        return None
+    decision = Override(
+        points=float(data["points"]),
+        comment=data.get("comment"),
+        author=data.get("author"),
+        at=data.get("at"),
+        earlier_version=bool(data.get("earlier_version", False)),
+    )
+    return AppliedOverride(
+        decision,
+        machine_points=float(data["machine_points"]),
+        machine_passed=bool(data.get("machine_passed", False)),
+        machine_judged=bool(data.get("machine_judged", True)),
+        machine_needs_review=bool(data.get("machine_needs_review", False)),
+    )
+
+
 def _item_to_json(item: ItemResult, lang: str) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -71,6 +117,8 @@ def _item_to_json(item: ItemResult, lang: str) -> dict[str, Any]:
         "required": item.required,
         "judged": item.judged,
         "needs_review": item.needs_review,
+        "machine_points": round(item.machine_points, 4),
+        "override": override_to_json(item.override),
         "messages": [message_to_json(m) for m in item.messages],
         "i18n": {"title": message_to_json(item.title)["params"]},
     }
@@ -162,6 +210,7 @@ def _item_from_json(data: dict[str, Any]) -> ItemResult:
         required=bool(data.get("required", True)),
         judged=bool(data.get("judged", True)),
         needs_review=bool(data.get("needs_review", False)),
+        override=_override_from_json(data.get("override")),
     )
 
 
@@ -230,6 +279,7 @@ __all__ = [
     "RESULTS_FILE",
     "message_from_json",
     "message_to_json",
+    "override_to_json",
     "read_results",
     "read_results_with_language",
     "result_from_json",

@@ -52,7 +52,8 @@ def feedback_digest(result: Result, lang: str = "en") -> str:
         mark = "✓" if item.passed else "✗"
         line = f"{mark} {title_text(item, lang)} ({number(item.points)}/{number(item.max_points)})"
         feedback = feedback_text(item, lang)
-        lines.append(f"{line}: {feedback}" if feedback and not item.passed else line)
+        shown = feedback and (not item.passed or item.override is not None)  # the instructor's comment too
+        lines.append(f"{line}: {feedback}" if shown else line)
     for position, cell in enumerate(result.cells, start=1):  # numbered as Jupyter numbers code cells
         if cell.status in ("error", "timeout") and cell.error:
             where = labels(lang)["cell_number"].format(index=position)

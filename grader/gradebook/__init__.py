@@ -2,7 +2,8 @@
 (SQLAlchemy 2; SQLite by default, schema migrated by Alembic when opened).
 
 ``store``    :class:`Gradebook` - register submissions, record results (committed at once),
-             the previous result of an unchanged submission, overrides, history
+             the previous result of an unchanged submission, overrides (recorded, withdrawn,
+             the one that holds per item), history
 ``latest``   which of a student's several submissions counts
 ``models``   the tables; ``migrations/`` their Alembic history; ``migrate`` applies it
 """

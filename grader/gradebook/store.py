@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ConfigError
 from ..export.results_file import result_from_json, result_to_json
+from ..models.results import Override as Decision
 from ..models.results import Result
 from .migrate import upgrade
 from .models import HistoryEvent, ItemResultRow, Override, Run, Student, Submission
@@ -70,6 +71,13 @@ class OverrideRecord:
     comment: str | None
     author: str | None
     created_at: datetime
+    earlier_version: bool = False
+    """Made on an earlier version of the submission (same path, other content)."""
+
+    def decision(self) -> Decision:
+        """The override as the scoring applies it."""
+        at = self.created_at.replace(microsecond=0).isoformat()
+        return Decision(self.points, self.comment, self.author, at, self.earlier_version)
 
 
 def _now() -> datetime:
@@ -317,6 +325,58 @@ class Gradebook:
             return OverrideRecord(
                 override.id, row.display, rubric, item_id, override.points, comment, author, override.created_at
             )
+
+    def remove_override(self, submission: str, rubric: str, item_id: str) -> int:
+        """Withdraw the overrides of one item of a submission (of every version of it): the
+        machine's points hold again.  Returns how many were removed."""
+        with self._lock, self._session() as session, session.begin():
+            row = self._submission_named(session, submission)
+            versions = select(Submission.id).where(Submission.display == row.display)
+            found = session.scalars(
+                select(Override).where(
+                    Override.submission_id.in_(versions), Override.rubric == rubric, Override.item_id == item_id
+                )
+            ).all()
+            for override in found:
+                session.delete(override)
+            if found:
+                detail = json.dumps({"rubric": rubric, "item": item_id})
+                session.add(HistoryEvent(at=_now(), event="override_removed", submission_id=row.id, detail=detail))
+            return len(found)
+
+    def held_overrides(self, submission_id: int, rubric: str) -> dict[str, Decision]:
+        """The override that holds on each item of a submission under ``rubric``: the latest,
+        also when it was made on an earlier version of the same path (marked so)."""
+        with self._session() as session:
+            row = session.get(Submission, submission_id)
+            if row is None:
+                return {}
+            versions = {
+                s.id: s.file_hash for s in session.scalars(select(Submission).where(Submission.display == row.display))
+            }
+            query = (
+                select(Override)
+                .where(Override.submission_id.in_(list(versions)), Override.rubric == rubric)
+                .order_by(Override.id)
+            )
+            held: dict[str, Decision] = {}
+            for o in session.scalars(query):
+                earlier = versions[o.submission_id] != row.file_hash
+                record = OverrideRecord(
+                    o.id, row.display, o.rubric, o.item_id, o.points, o.comment, o.author, o.created_at, earlier
+                )
+                held[o.item_id] = record.decision()
+            return held
+
+    def held_overrides_named(self, submission: str, rubric: str) -> dict[str, Decision]:
+        """:meth:`held_overrides` of a submission named by its path or report stem (its latest
+        content); none for a name the gradebook does not know."""
+        with self._session() as session:
+            try:
+                submission_id = self._submission_named(session, submission).id
+            except ConfigError:
+                return {}
+        return self.held_overrides(submission_id, rubric)
 
     def overrides_for(self, submission: str, rubric: str | None = None) -> list[OverrideRecord]:
         """A submission's overrides, oldest first (the last one of an item is the one that holds)."""

@@ -87,9 +87,23 @@ def template_fields(code: str, lang: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(catalogue()[code][lang]) if name}
 
 
+def override_message(item: ItemResult) -> Message | None:
+    """What a reader is told of an instructor's override of ``item`` (None: not overridden)."""
+    held = item.override
+    if held is None:
+        return None
+    values: dict[str, Any] = {"machine": held.machine_points, "points": item.points}
+    if held.decision.comment:
+        return Message("override.changed", {**values, "comment": Message.words(held.decision.comment)})
+    return Message("override.changed_plain", values)
+
+
 def feedback_text(item: ItemResult, lang: str = "en") -> str:
-    """An item's feedback: the check's own words, then the instructor's remark."""
-    return " ".join(text for text in (render(m, lang) for m in item.messages) if text)
+    """An item's feedback: the check's own words, then the rubric's remark, then the
+    instructor's override with its comment."""
+    override = override_message(item)
+    messages = (*item.messages, override) if override is not None else item.messages
+    return " ".join(text for text in (render(m, lang) for m in messages) if text)
 
 
 def title_text(item: ItemResult, lang: str = "en") -> str:

@@ -65,6 +65,31 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class Override:
+    """An instructor's decision on one item: the points it earns, whatever the checks said."""
+
+    points: float
+    comment: str | None = None
+    """Why, in the instructor's words (shown to the student with the item)."""
+    author: str | None = None
+    at: str | None = None
+    """When it was decided (ISO 8601, UTC)."""
+    earlier_version: bool = False
+    """Decided on an earlier version of the submission (the file changed since): still held."""
+
+
+@dataclass(frozen=True)
+class AppliedOverride:
+    """An override as it holds on a scored item, with the machine's own verdict kept beside it."""
+
+    decision: Override
+    machine_points: float
+    machine_passed: bool
+    machine_judged: bool = True
+    machine_needs_review: bool = False
+
+
+@dataclass(frozen=True)
 class ItemResult:
     """One rubric item, scored.  Words are kept as messages and rendered when shown."""
 
@@ -83,6 +108,13 @@ class ItemResult:
     judged: bool = True
     """False when the evidence was absent: no points, not a pass (see ``CheckResult.judged``)."""
     needs_review: bool = False
+    override: AppliedOverride | None = None
+    """The instructor's points in place of the machine's (``grader.scoring.overrides``)."""
+
+    @property
+    def machine_points(self) -> float:
+        """The points the checks gave, before any instructor's override."""
+        return self.points if self.override is None else self.override.machine_points
 
 
 @dataclass(frozen=True)

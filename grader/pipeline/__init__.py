@@ -9,7 +9,10 @@
              class page; a graded folder rendered again in another language (:mod:`.outputs`)
 ``classrun`` a class into its gradebook: unchanged submissions reused, each result committed
              (and its reports written) as it arrives, the class page rewritten as they come
-             (:mod:`.classrun`; :mod:`.activity` says which notebooks run now)
+             (:mod:`.classrun`; :mod:`.activity` says which notebooks run now), the
+             instructor's overrides applied to each
+``review``   what in a graded folder needs a person; an instructor's override recorded and
+             written at once into that submission's reports and the class page (:mod:`.review`)
 
 Commands only parse arguments, call these and print.
 """

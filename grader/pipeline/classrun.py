@@ -22,10 +22,13 @@ from datetime import UTC
 from pathlib import Path
 
 from .. import __version__
+from ..export.results_file import override_to_json
 from ..gradebook import Gradebook, RunKey, SubmissionInfo, superseded
 from ..models.results import Result
 from ..models.rubric import Rubric
 from ..models.submission import Submission
+from ..scoring.late import late_removed
+from ..scoring.overrides import apply_overrides, machine_result
 from .grade import Graded, _run_settings
 from .lateness import DueTime, final_total
 from .outputs import CLASS_PAGE, write_class_outputs, write_submission_outputs
@@ -139,19 +142,24 @@ class ClassRun:
         """Indices of the jobs still to grade, in order."""
         return [i for i in range(len(self.jobs)) if i not in self.results]
 
-    def final(self, job: Job, result: Result) -> Result:
-        """A result as it counts, its total final: the late penalty applied last, on the total
-        (an instructor's override of items comes before it)."""
-        return final_total(result, job.submission, job.settings.rubric, self.due)
+    def final(self, index: int, job: Job, result: Result) -> Result:
+        """A result as it counts: the instructor's overrides the gradebook holds for that
+        submission on its items, then the late penalty (``--due``) on the total."""
+        machine = late_removed(result)
+        held = apply_overrides(machine, self.book.held_overrides(self.ids[index], self.keys[index].rubric))
+        return final_total(held, job.submission, job.settings.rubric, self.due)
 
     def graded(self, index: int, job: Job, done: Graded) -> None:
-        """Keep one result: its reports, then the gradebook (committed), then the class page
-        when the last one is old enough.  A grader fault is kept too, but never reused."""
-        done = replace(done, result=self.final(job, done.result))
-        write_submission_outputs(done, self.out_dir, job.stem, self.lang, student_view=self.student_view)
-        self.book.record(self.ids[index], self.keys[index], done.result)
+        """Keep one result: its reports (overrides and late penalty applied), then the gradebook
+        (the machine's result, committed), then the class page when the last one is old enough.
+        A grader fault is kept too, but never reused."""
+        adjusted = self.final(index, job, done.result)
+        write_submission_outputs(
+            replace(done, result=adjusted), self.out_dir, job.stem, self.lang, student_view=self.student_view
+        )
+        self.book.record(self.ids[index], self.keys[index], machine_result(late_removed(done.result)))
         with self._lock:
-            self.results[index] = done.result
+            self.results[index] = adjusted
             due = time.monotonic() - self._written_at >= self.every_s
         if due:
             self.write_class()
@@ -173,6 +181,22 @@ class ClassRun:
         if interrupted:
             self.book.note("interrupted", detail=f"{len(self.results)} of {len(self.jobs)} graded")
         return self.write_class() if self.results else self.out_dir / CLASS_PAGE
+
+
+def _shown_differs(report: Path, result: Result) -> bool:
+    """Whether the report's JSON shows other overrides, another total or another late penalty
+    than the result as it counts now (an override recorded while its report could not be
+    written, another ``--due``): then its reports are written again."""
+    try:
+        shown = json.loads(report.read_text(encoding="utf-8"))
+        held = [i.get("override") for i in shown["items"]]
+        late = (shown.get("late") or {}).get("penalty_percent")
+        score = float(shown["score"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True
+    now = [None if i.override is None else override_to_json(i.override) for i in result.items]
+    percent = None if result.late is None else result.late.percent
+    return held != now or late != percent or abs(score - round(result.score, 4)) > 1e-9
 
 
 def open_class_run(
@@ -201,13 +225,15 @@ def open_class_run(
         kept = book.previous(ids[index], keys[index])
         if kept is None:
             continue
-        previous = run.final(job, kept)  # this run's --due (or none) on the kept total
-        run.results[index] = previous
+        adjusted = run.final(index, job, kept)  # overrides held now, this run's --due (or none)
+        run.results[index] = adjusted
         run.reused.add(index)
         book.note("reused", ids[index])
         lost = not (out_dir / f"{job.stem}.json").exists()  # the gradebook kept it; its report was lost
-        if previous != kept:
-            book.record(ids[index], keys[index], previous)
-        if previous != kept or lost or (student_view and not (out_dir / f"{job.stem}.student.html").exists()):
-            write_submission_outputs(Graded(previous, None), out_dir, job.stem, lang, student_view=student_view)
+        if (
+            lost
+            or _shown_differs(out_dir / f"{job.stem}.json", adjusted)
+            or (student_view and not (out_dir / f"{job.stem}.student.html").exists())
+        ):
+            write_submission_outputs(Graded(adjusted, None), out_dir, job.stem, lang, student_view=student_view)
     return run

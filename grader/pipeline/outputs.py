@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache import load_run
 from ..errors import ConfigError
@@ -22,8 +24,13 @@ from ..fileio import SHARED, write_json_atomic, write_text_atomic
 from ..models.evidence import Evidence
 from ..models.results import Result
 from ..report import render_class_html, render_submission_html
+from ..scoring.late import late_kept, late_removed
+from ..scoring.overrides import apply_overrides
 from .grade import Graded
 from .reevaluation import environment_recorded, reevaluator
+
+if TYPE_CHECKING:
+    from ..gradebook import Gradebook
 
 CLASS_PAGE = "index.html"
 STUDENT_REPORT = ".student.html"
@@ -67,7 +74,8 @@ def write_class_outputs(results: Sequence[tuple[Result, str]], out_dir: Path, la
     return page
 
 
-def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
+def graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
+    """The result JSON files of a graded folder (path, data), by name."""
     found = []
     for path in sorted(out_dir.glob("*.json")):
         try:
@@ -79,7 +87,7 @@ def _graded_files(out_dir: Path) -> list[tuple[Path, dict[str, object]]]:
     return found
 
 
-def _evidence_again(folder: object, environment: object) -> tuple[Evidence | None, Workspace | None]:
+def evidence_again(folder: object, environment: object) -> tuple[Evidence | None, Workspace | None]:
     """The evidence of a kept run, its models re-evaluated in the environment the result recorded
     (the grader's own when it is no longer built here), sandboxed where the sandbox works."""
     if not isinstance(folder, str):
@@ -95,15 +103,27 @@ def _evidence_again(folder: object, environment: object) -> tuple[Evidence | Non
         return build_evidence(outcome, host_path_mapper(workspace), models), workspace
 
 
-def _superseded_stems(out_dir: Path) -> set[str]:
-    """Reports of submissions a later one of the same student replaced, per the folder's gradebook."""
-    from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE  # the database layer only when asked
+@contextmanager
+def folder_gradebook(out_dir: Path, db: str | None = None) -> Iterator[Gradebook | None]:
+    """The graded folder's gradebook: ``db`` (``--db``: a URL or an SQLite file) when given, else
+    its own ``gradebook.sqlite``; None when it has none (the database layer imported only then)."""
+    from ..gradebook import DEFAULT_NAME as GRADEBOOK_FILE
     from ..gradebook import Gradebook, database_url
 
-    if not (out_dir / GRADEBOOK_FILE).is_file():
-        return set()
-    with Gradebook(database_url(None, out_dir)) as book:
-        return book.superseded_stems()
+    if db is None and not (out_dir / GRADEBOOK_FILE).is_file():
+        yield None
+        return
+    with Gradebook(database_url(db, out_dir)) as book:
+        yield book
+
+
+def with_held_overrides(result: Result, book: Gradebook | None) -> Result:
+    """``result`` with the overrides the gradebook holds for it (as it is without a gradebook)."""
+    if book is None:
+        return result
+    # the overrides go on the items before the late penalty, which is then taken off the new total
+    held = apply_overrides(late_removed(result), book.held_overrides_named(result.submission, result.rubric))
+    return late_kept(held, result.late)
 
 
 def render_again(out_dir: Path, lang: str, *, student_view: bool = False) -> tuple[int, int]:
@@ -111,14 +131,21 @@ def render_again(out_dir: Path, lang: str, *, student_view: bool = False) -> tup
     evidence is read again from each run's folder where it still exists.  Student-facing
     reports are written with ``student_view``, and rewritten wherever one already exists.
     Returns (reports rendered, of which with evidence)."""
-    files = _graded_files(out_dir)
+    files = graded_files(out_dir)
     if not files:
         raise ConfigError(f"{out_dir}: no graded results here (run 'grader grade ... --out {out_dir}' first)")
+    with folder_gradebook(out_dir) as book:
+        return _render_files(files, book, out_dir, lang, student_view)
+
+
+def _render_files(
+    files: list[tuple[Path, dict[str, object]]], book: Gradebook | None, out_dir: Path, lang: str, student_view: bool
+) -> tuple[int, int]:
     pairs, with_evidence = [], 0
-    superseded = _superseded_stems(out_dir)
+    superseded = set() if book is None else book.superseded_stems()
     for path, data in files:
-        result = result_from_json(data)
-        evidence, workspace = _evidence_again(data.get(RUN_FOLDER), data.get("environment"))
+        result = with_held_overrides(result_from_json(data), book)
+        evidence, workspace = evidence_again(data.get(RUN_FOLDER), data.get("environment"))
         with_evidence += evidence is not None
         students = student_view or (out_dir / f"{path.stem}{STUDENT_REPORT}").exists()
         write_submission_outputs(

@@ -76,11 +76,14 @@ class StudentRow:
     """"pass", "fail", "review" (needs review) or None (item absent) per item column."""
     search: str
     """What the text filter matches: name, id and file, lower-cased."""
+    overridden: tuple[bool, ...] = ()
+    """Per item column: the instructor set its points (``grader override``)."""
 
     @property
-    def mark_cells(self) -> tuple[tuple[str | None, str, int], ...]:
-        """(mark, sign, sort value) per item column."""
-        return tuple((m, MARK_SIGN[m], MARK_ORDER[m]) for m in self.marks)
+    def mark_cells(self) -> tuple[tuple[str | None, str, int, bool], ...]:
+        """(mark, sign, sort value, overridden) per item column."""
+        changed = self.overridden or (False,) * len(self.marks)
+        return tuple((m, MARK_SIGN[m], MARK_ORDER[m], o) for m, o in zip(self.marks, changed, strict=True))
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def _row(
     lang: str,
 ) -> StudentRow:
     verdicts = {i.id: _mark(i.passed, i.needs_review) for i in result.items}
+    changed = {i.id for i in result.items if i.override is not None}
     link, student_link = links.get(result.submission), student_links.get(result.submission)
     fraction = score_fraction(result.score, result.max_score)
     student_id = result.student if result.student and result.student != name else ""
@@ -197,6 +201,7 @@ def _row(
         review=sum(i.needs_review for i in result.items) + bool(result.late and result.late.needs_review),
         failing=result.status == "graded" and not result.all_required_passed,
         marks=tuple(verdicts.get(c.id) for c in columns),
+        overridden=tuple(c.id in changed for c in columns),
         search=" ".join((name, student_id, result.submission)).lower(),  # as the script lower-cases
     )
 

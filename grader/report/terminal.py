@@ -67,6 +67,8 @@ def _items_table(items: tuple[ShownItem, ...], words: Mapping[str, str], lang: s
             body.append(f" ({words['not_judged']})", style="yellow")
         if item.needs_review:
             body.append(f" ({words['needs_review']})", style="bold yellow")
+        if item.overridden:
+            body.append(f" ({words['overridden']})", style="bold cyan")
         if item.feedback:
             body.append("\n" + item.feedback)
         points = f"{format_number(item.points, lang)}/{format_number(item.max_points, lang)}"

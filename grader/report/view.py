@@ -67,6 +67,8 @@ class ShownItem:
     required: bool
     judged: bool = True
     needs_review: bool = False
+    overridden: bool = False
+    """The instructor set its points (the feedback says from what, and why)."""
 
 
 def shown_item(item: ItemResult, lang: str) -> ShownItem:
@@ -84,6 +86,7 @@ def shown_item(item: ItemResult, lang: str) -> ShownItem:
         required=item.required,
         judged=item.judged,
         needs_review=item.needs_review,
+        overridden=item.override is not None,
     )
 
 

@@ -47,6 +47,16 @@ def late_removed(result: Result) -> Result:
     return replace(result, score=result.late.score_before, late=None)
 
 
+def late_kept(result: Result, record: LateRecord | None) -> Result:
+    """``result`` (its items changed since, e.g. by an override) with the same late reckoning
+    ``record`` put on its new total again: the same percentage, never compounded."""
+    base = late_removed(result)
+    if record is None:
+        return base
+    after = penalised_total(base.score, record.percent)
+    return replace(base, score=after, late=replace(record, score_before=base.score, score_after=after))
+
+
 def late_applied(
     result: Result, due: datetime, policy: LatePolicy, submitted_at: datetime | None, *, marked_late: bool = False
 ) -> Result:

@@ -225,3 +225,22 @@ def test_report_renders_the_late_line_again_in_the_other_language(tmp_path, stan
     assert data["score"] == 56.0 and data["late"]["text"] == "Dikirim terlambat 26 jam: −20% dari total nilai."
     assert "Dikirim terlambat 26 jam" in (out / "index.html").read_text(encoding="utf-8")
     assert "Dikirim terlambat 26 jam" in path.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def test_an_override_goes_on_the_items_before_the_late_penalty_and_holds_through_reruns(tmp_path, stand_in) -> None:
+    out, source = tmp_path / "grades", _autograder(tmp_path)
+    assert _grade(source, out, "--due", DUE, "--late-penalty", "10:50") == 0
+    data, path = _only_json(out)
+    item = next(i for i in data["items"] if i["points"] < i["max_points"])
+    raise_by = item["max_points"] - item["points"]
+    assert main(["override", str(out), path.stem, item["id"], "--points", str(item["max_points"])]) == 0
+    expected = round((EARNED + raise_by) * 0.8, 4)  # the instructor's points, then 20% off the new total
+    data, _ = _only_json(out)
+    assert data["score"] == pytest.approx(expected)
+    assert data["late"]["score_before"] == pytest.approx(EARNED + raise_by)
+    # graded again with the same due time: reused, the same; without one: the override alone
+    assert _grade(source, out, "--due", DUE, "--late-penalty", "10:50") == 0
+    assert _only_json(out)[0]["score"] == pytest.approx(expected)
+    assert _grade(source, out) == 0
+    data, _ = _only_json(out)
+    assert data["score"] == pytest.approx(EARNED + raise_by) and data["late"] is None

@@ -127,3 +127,17 @@ def export_one(results_dir: Path, fmt: str, lang: str | None = None, **options: 
     written = export_results(results_dir, fmt, lang, **options)
     assert len(written) == 1, written
     return written[0]
+
+
+OVERRIDE_COMMENT = "Loss curves drawn in cell 9 & labelled <ok>"
+
+
+def overridden(
+    results: list[Result], item_id: str, points: float, comment: str | None = OVERRIDE_COMMENT
+) -> list[Result]:
+    """``results`` with the first one's ``item_id`` given ``points`` by the instructor."""
+    from grader.models.results import Override
+    from grader.scoring.overrides import apply_overrides
+
+    first = apply_overrides(results[0], {item_id: Override(points, comment, "Dr. Sari", "2026-12-01T04:00:00")})
+    return [first, *results[1:]]

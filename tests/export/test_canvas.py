@@ -15,7 +15,7 @@ from grader.export import ExportOptions
 from grader.export.canvas import write_canvas_csv
 from grader.models.lms import canvas_user_id
 
-from .builders import canvas_results, export_one, result, scored, write_results
+from .builders import canvas_results, export_one, overridden, result, scored, write_results
 
 EXPORT = Path(__file__).parent / "fixtures" / "canvas-gradebook-export.csv"
 _TOTALS = re.compile(r"Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade")
@@ -118,3 +118,9 @@ def test_names_that_look_like_formulas_stay_text(results_dir: Path) -> None:
 )
 def test_canvas_user_id_from_the_download_name(submission: str, expected: int | None) -> None:
     assert canvas_user_id(submission) == expected
+
+
+def test_an_override_is_the_grade_canvas_imports(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", overridden(canvas_results(), "hcv.split", 12))
+    imported = canvas_import(export_one(folder, "canvas", assignment_id=48213).read_text(encoding="utf-8"))
+    assert imported["students"]["id:98765"] == ["12"]

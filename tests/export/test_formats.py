@@ -17,7 +17,16 @@ from grader.errors import ConfigError
 from grader.export import export_results, read_results
 from grader.models.results import Result
 
-from .builders import LOSS_FEEDBACK, class_results, export_one, result, scored, write_results
+from .builders import (
+    LOSS_FEEDBACK,
+    OVERRIDE_COMMENT,
+    class_results,
+    export_one,
+    overridden,
+    result,
+    scored,
+    write_results,
+)
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -178,3 +187,21 @@ def test_cli_prints_each_file_and_warns_on_stderr(tmp_path: Path, capsys: pytest
     out, err = capsys.readouterr()
     assert out.strip() == str(folder / "moodle.csv")
     assert err.count("warning: ") == 3 and "subs/anonymous.ipynb: no Moodle participant id" in err
+
+
+def test_an_override_shows_in_the_csv_and_junit(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", overridden(class_results(), "hcv.loss_plot", 15))
+    rows = read_csv(export_one(folder, "csv"))
+    assert rows[1] == ["2201001", "subs/2201001_hw.ipynb", "graded", "42.5", "50", "20", "15", "7.5"]
+    path = export_one(folder, "junit")
+    case = ET.parse(path).getroot().find("testsuite/testcase[@name='hcv.loss_plot']")
+    assert case is not None and OVERRIDE_COMMENT in case.find("failure").text  # 15 of 20: still a fail
+    assert "Changed by the instructor from 0 to 15 points" in case.find("system-out").text
+    props = {p.get("name"): p.get("value") for p in ET.parse(path).getroot().find("testsuite/properties")}
+    assert props["score"] == "42.5"
+    full = write_results(tmp_path / "full", overridden(class_results(), "hcv.loss_plot", 20))
+    case = ET.parse(export_one(full, "junit")).getroot().find("testsuite/testcase[@name='hcv.loss_plot']")
+    assert case.find("failure") is None and OVERRIDE_COMMENT in case.find("system-out").text  # a pass now
+    if shutil.which("xmllint"):
+        checked = _xmllint(JENKINS_XSD, full / "junit.xml")
+        assert checked.returncode == 0, checked.stderr

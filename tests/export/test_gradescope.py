@@ -13,7 +13,7 @@ import pytest
 
 from grader.export import gradescope_results
 
-from .builders import LOSS_FEEDBACK, class_results, export_one, write_results
+from .builders import LOSS_FEEDBACK, OVERRIDE_COMMENT, class_results, export_one, overridden, write_results
 
 # Gradescope's autograder specification (gradescope-autograders.readthedocs.io, "Autograder
 # Specifications", results.json): each key the file may hold, with the JSON types it allows.
@@ -163,3 +163,17 @@ def test_rubric_names_are_quoted_in_run_autograder(tmp_path: Path) -> None:
     _autograder(tmp_path, folder, body, ("a.ipynb",))
     assert "--rubric my rubric $(touch pwned) --lang" in (tmp_path / "args").read_text()
     assert not list(tmp_path.rglob("pwned"))
+
+
+def test_each_submissions_results_json_beside_the_bundle_holds_the_override(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", overridden(class_results(), "hcv.loss_plot", 15))
+    export_one(folder, "gradescope")
+    written = sorted(p.name for p in (folder / "gradescope_results").iterdir())
+    assert written == ["2201001.json", "HYPERLINK_x.json", "anonymous.json"]
+    for path in (folder / "gradescope_results").iterdir():
+        assert_follows_the_spec(json.loads(path.read_text(encoding="utf-8")))
+    data = json.loads((folder / "gradescope_results" / "2201001.json").read_text(encoding="utf-8"))
+    assert data["score"] == 42.5
+    loss = next(t for t in data["tests"] if t["name"] == "Loss curves")
+    assert loss["score"] == 15 and OVERRIDE_COMMENT in loss["output"]
+    assert "Changed by the instructor" in data["output"]  # the summary a student reads

@@ -12,7 +12,7 @@ import pytest
 
 from grader.models.lms import MoodleParticipant, moodle_participant
 
-from .builders import class_results, export_one, moodle_results, write_results
+from .builders import OVERRIDE_COMMENT, class_results, export_one, moodle_results, overridden, write_results
 
 WORKSHEET = Path(__file__).parent / "fixtures" / "moodle-grading-worksheet.csv"
 # What Moodle's own download holds (mod/assign gradingtable.php, English strings), in order, for an
@@ -115,3 +115,13 @@ def test_results_without_moodle_names_warn_for_each(results_dir: Path) -> None:
 )
 def test_participant_from_a_moodle_name(submission: str, expected: MoodleParticipant | None) -> None:
     assert moodle_participant(submission) == expected
+
+
+def test_an_override_is_the_grade_and_its_comment_the_feedback(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "out", overridden(moodle_results(), "hcv.loss_plot", 20))
+    grade, _, feedback = moodle_import(export_one(folder, "moodle").read_text(encoding="utf-8"))[123456]
+    assert grade == 40  # 20 + the instructor's 20 for the loss plot
+    assert "Changed by the instructor from 0 to 20 points: Loss curves drawn in cell 9 &amp; labelled &lt;ok&gt;" in (
+        feedback
+    )
+    assert OVERRIDE_COMMENT not in feedback  # HTML-escaped, as Moodle shows comments

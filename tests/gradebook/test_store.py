@@ -147,3 +147,39 @@ def test_a_reopened_gradebook_keeps_everything(tmp_path: Path) -> None:
     with Gradebook(url) as again:
         assert again.register(_info()) == sid
         assert again.previous(sid, KEY) == _result()
+
+
+def test_the_override_that_holds_is_the_latest_of_each_item(book: Gradebook) -> None:
+    sid = book.register(_info())
+    book.record_override("ana", "perceptron", "p.runs", 10, comment="first")
+    book.record_override("ana", "perceptron", "p.runs", 8, comment="second", author="Sari")
+    book.record_override("ana", "perceptron", "p.split", 0)
+    book.record_override("ana", "activations", "a.plot", 4)
+    held = book.held_overrides(sid, "perceptron")
+    assert sorted(held) == ["p.runs", "p.split"]
+    assert (held["p.runs"].points, held["p.runs"].comment, held["p.runs"].author) == (8, "second", "Sari")
+    assert held["p.runs"].at is not None and not held["p.runs"].earlier_version
+    assert book.held_overrides_named("subs/ana.ipynb", "activations")["a.plot"].points == 4
+    assert book.held_overrides_named("subs/nobody.ipynb", "perceptron") == {}
+
+
+def test_an_override_holds_on_a_changed_file_marked_as_made_on_an_earlier_version(book: Gradebook) -> None:
+    old = book.register(_info(content="a"))
+    book.record_override("subs/ana.ipynb", "perceptron", "p.runs", 9, comment="ok")
+    new = book.register(_info(content="b"))  # the student handed in again under the same path
+    assert book.held_overrides(old, "perceptron")["p.runs"].earlier_version is False
+    again = book.held_overrides(new, "perceptron")["p.runs"]
+    assert (again.points, again.comment, again.earlier_version) == (9, "ok", True)
+    other = book.register(_info("subs/budi.ipynb", student="222"))
+    assert book.held_overrides(other, "perceptron") == {}  # never another submission's
+
+
+def test_an_override_can_be_withdrawn(book: Gradebook) -> None:
+    sid = book.register(_info())
+    book.record_override("ana", "perceptron", "p.runs", 10)
+    book.record_override("ana", "perceptron", "p.runs", 9)
+    book.record_override("ana", "perceptron", "p.split", 1)
+    assert book.remove_override("ana", "perceptron", "p.runs") == 2
+    assert sorted(book.held_overrides(sid, "perceptron")) == ["p.split"]
+    assert book.remove_override("ana", "perceptron", "p.runs") == 0
+    assert [e for e, *_ in book.history() if e.startswith("override")] == ["override"] * 3 + ["override_removed"]

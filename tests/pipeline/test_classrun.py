@@ -167,3 +167,56 @@ def test_a_fifo_handed_in_as_a_notebook_is_hashed_without_being_read(tmp_path: P
     _notebook(regular, "a = 1")
     with_sibling = Submission(path=regular, display="other.ipynb", siblings=(fifo,))
     assert classrun.file_hash(with_sibling) != classrun.file_hash(Submission(path=regular, display="other.ipynb"))
+
+
+def _ana_item(out: Path) -> dict:
+    data = json.loads((out / "ana_111_1_tugas.json").read_text(encoding="utf-8"))
+    return {"score": data["score"], **next(i for i in data["items"] if i["id"] == "perceptron.runs")}
+
+
+def test_an_override_in_the_gradebook_holds_on_reuse_regrade_and_rendering(folder: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from grader.pipeline import render_again
+
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    book.record_override("ana_111_1_tugas", "perceptron", "perceptron.runs", 25, comment="ran on Colab")
+    book.close()
+    book, run = _open(folder, out)  # unchanged: reused, the override applied
+    assert run.pending == [] and run.results[0].score == 25 and run.results[0].items[0].machine_points == 0
+    run.finish()
+    assert json.loads((out / "results.jsonl").read_text().splitlines()[0])["score"] == 25
+    book.close()
+    (out / "ana_111_1_tugas.json").unlink()  # a lost report comes back with the override
+    book, run = _open(folder, out)
+    assert (_ana_item(out)["points"], _ana_item(out)["machine_points"], _ana_item(out)["score"]) == (25, 0, 25)
+    book.close()
+    book, run = _open(folder, out, "perceptron")
+    run.keys[0] = replace(run.keys[0], rubric_hash="changed")  # as after a rubric change: graded again
+    run.results.pop(0)
+    _grade_all(run)
+    assert _ana_item(out)["points"] == 25 and "ran on Colab" in _ana_item(out)["feedback"]
+    book.close()
+    # the gradebook keeps the machine's points; only the outputs carry the instructor's
+    runs = sqlite3.connect(out / "gradebook.sqlite").execute("select score from runs").fetchall()
+    assert {score for (score,) in runs} == {0.0}
+    assert render_again(out, "id") == (3, 0)
+    item = _ana_item(out)
+    assert item["points"] == 25 and "Diubah oleh pengajar dari 0 menjadi 25 poin: ran on Colab" in item["feedback"]
+    assert "Diubah oleh pengajar" in (out / "ana_111_1_tugas.html").read_text(encoding="utf-8")
+
+
+def test_a_report_that_missed_its_override_is_written_again_on_the_next_run(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book, run = _open(folder, out)
+    _grade_all(run)
+    book.record_override("ana_111_1_tugas", "perceptron", "perceptron.runs", 20)  # its outputs never rewritten
+    book.close()
+    untouched = (out / "budi_222_2_tugas.json").stat().st_mtime_ns
+    assert _ana_item(out)["points"] == 0
+    book, run = _open(folder, out)
+    assert _ana_item(out)["points"] == 20 and _ana_item(out)["override"]["points"] == 20
+    assert (out / "budi_222_2_tugas.json").stat().st_mtime_ns == untouched  # the others are left alone
+    book.close()

@@ -223,3 +223,20 @@ def test_links_are_always_file_names(link: str, href: str) -> None:
 def test_absolute_links_are_refused(link: str) -> None:
     with pytest.raises(ValueError, match="relative file name"):
         render_class_html(class_results(), links={"subs/zz_unknown.ipynb": link})
+
+
+def test_an_overridden_item_is_marked_on_the_class_page() -> None:
+    from grader.models.results import Override
+    from grader.scoring.overrides import apply_overrides
+
+    changed = apply_overrides(make_result(student="a", items=(item("x.a"), review_item("x.b"))), {"x.b": Override(10)})
+    page = parse(render_class_html([changed, make_result(student="b", items=(item("x.a"), item("x.b")))]))
+    cells = [a for a in page.find("td") if "data-mark" in a]
+    assert [(a["data-mark"], a.get("data-overridden")) for a in cells] == [
+        ("pass", None),
+        ("pass", "1"),
+        ("pass", None),
+        ("pass", None),
+    ]
+    assert [a["title"] for a in cells if "title" in a] == ["changed by the instructor"]
+    assert page.text("review") == "0"  # decided: no longer needs review

@@ -291,3 +291,32 @@ def test_rendering_leaves_no_pyplot_figures() -> None:
     before = plt.get_fignums()
     render()
     assert plt.get_fignums() == before
+
+
+def _overridden_result():
+    from grader.models.results import Override
+    from grader.scoring.overrides import apply_overrides
+
+    decision = Override(20, "The curves are in cell 9 <plotly>", "Dr. Sari")
+    return apply_overrides(make_result(), {"hcv.loss_plot": decision})
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "tag"),
+    [
+        ("en", "Changed by the instructor from 0 to 20 points: The curves are in cell 9 <plotly>", "changed by the"),
+        ("id", "Diubah oleh pengajar dari 0 menjadi 20 poin: The curves are in cell 9 <plotly>", "diubah oleh pe"),
+    ],
+)
+def test_an_override_shows_the_instructors_points_and_comment(lang: str, words: str, tag: str) -> None:
+    assert len(render(lang=lang).find("span", **{"data-tag": "overridden"})) == 0
+    for student_view in (False, True):
+        page = render(result=_overridden_result(), lang=lang, student_view=student_view)
+        loss = page.find("div", **{"data-item": "hcv.loss_plot"})[0]
+        assert "pass" in loss["class"]  # the instructor gave every point
+        text = page.text("items")
+        assert words in text and len(page.find("span", **{"data-tag": "overridden"})) == 1
+        assert f"{tag}" in text.replace(words, "")  # the tag's own words, beside the feedback
+        assert page.text("score") == ("90 / 90" if student_view else "90 / 100")
+    html = render_submission_html(_overridden_result(), None)
+    assert "<plotly>" not in html and "&lt;plotly&gt;" in html  # the comment is text, never markup

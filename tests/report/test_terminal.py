@@ -76,3 +76,13 @@ def test_ascii_console_gets_ascii_marks() -> None:
     text = buffer.getvalue()
     assert "✓" not in text and "✗" not in text
     assert "\n+ " in text and "\nx " in text
+
+
+def test_an_override_is_marked_with_its_comment() -> None:
+    from grader.models.results import Override
+    from grader.scoring.overrides import apply_overrides
+
+    result = apply_overrides(make_result(), {"hcv.loss_plot": Override(15, "[bold]see cell 9[/bold]")})
+    text = summary(result)
+    assert "15/20" in text and "(changed by the instructor)" in text
+    assert "Changed by the instructor from 0 to 15 points: [bold]see cell 9[/bold]" in " ".join(text.split())

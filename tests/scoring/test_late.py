@@ -84,3 +84,17 @@ def test_unknown_time_takes_nothing_off_and_a_late_mark_asks_for_review() -> Non
 def test_bad_policy_values_are_refused(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         LatePolicy.model_validate({field: value})
+
+
+def test_an_override_after_the_penalty_is_penalised_the_same_way():
+    from dataclasses import replace as _replace
+
+    from grader.scoring.late import late_kept, late_removed
+
+    late = late_applied(_result(80.0), DUE, POLICY, DUE + timedelta(hours=26))  # 2 days: -20%
+    assert late.score == 64.0
+    raised = _replace(late_removed(late), score=90.0)  # an item given 10 more points, before the penalty
+    again = late_kept(raised, late.late)
+    assert again.score == 72.0 and again.late is not None
+    assert (again.late.score_before, again.late.score_after, again.late.percent) == (90.0, 72.0, 20.0)
+    assert late_kept(_result(80.0), None).score == 80.0
