@@ -144,8 +144,12 @@ def colab_env():
     """The bundled ``colab`` environment (TensorFlow, imbalanced-learn, pandas 2...), built with uv
     once per machine like ``older_env``: minutes on a fresh machine, instant once built."""
     from grader.environments import build, find_spec
+    from grader.environments.build import EnvironmentBuildError
 
-    built, _ = build(find_spec("colab"), progress=lambda line: None)
+    try:
+        built, _ = build(find_spec("colab"), progress=lambda line: None)
+    except EnvironmentBuildError as exc:  # no package index or no Python 3.11 on this machine
+        pytest.skip(f"the colab environment cannot be built on this machine: {exc}")
     return built
 
 
