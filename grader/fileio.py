@@ -37,7 +37,10 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int =
     """Write ``data`` to ``path`` atomically (creating the folder) with permissions ``mode``;
     return the path."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if mode & 0o044:  # readable by others: so must the folders be that it creates
+        make_shared_dir(target.parent)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:

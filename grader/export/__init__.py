@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..fileio import make_shared_dir
 from ..models.results import Result
 from .canvas import write_canvas_csv
 from .gradescope import gradescope_results, write_gradescope
@@ -104,7 +105,7 @@ def export_results(
     written = []
     for rubric in rubrics:
         target = folder / PER_RUBRIC_DIR / file_stem(rubric)
-        target.mkdir(parents=True, exist_ok=True)
+        make_shared_dir(target)
         written.append(exporter([r for r in results if r.rubric == rubric], target, options))
     return written
 

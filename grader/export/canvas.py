@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..fileio import write_text_atomic
+from ..fileio import SHARED, write_text_atomic
 from ..i18n import rubric_title_text
 from ..models.lms import canvas_user_id
 from ..models.results import Result
@@ -68,4 +68,4 @@ def write_canvas_csv(results: Sequence[Result], results_dir: Path, options: Expo
     for result in results:
         scores = [number(result.score) if rubric == result.rubric else "" for rubric in rubrics]
         rows.append([*_student_cells(result), *scores])
-    return write_text_atomic(results_dir / CANVAS_FILE, csv_text(rows))
+    return write_text_atomic(results_dir / CANVAS_FILE, csv_text(rows), mode=SHARED)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..fileio import write_text_atomic
+from ..fileio import SHARED, write_text_atomic
 from ..i18n import feedback_text, render, title_text
 from ..models.results import Message, Result
 from .options import DEFAULT_OPTIONS, ExportOptions
@@ -121,7 +121,7 @@ def gradescope_bundle(folder: Path, rubric: str, lang: str = "en") -> Path:
         ),
     }
     for name, text in scripts.items():
-        path = write_text_atomic(folder / name, text)
+        path = write_text_atomic(folder / name, text, mode=SHARED)
         os.chmod(path, 0o755)
     return folder
 
@@ -137,7 +137,7 @@ def write_results_json(results: Sequence[Result], folder: Path, lang: str = "en"
             stem = f"{file_stem(student_key(result))}-{n}"
         taken.add(stem)
         text = json.dumps(gradescope_results(result, lang), ensure_ascii=False, indent=1)
-        written.append(write_text_atomic(folder / f"{stem}.json", text + "\n"))
+        written.append(write_text_atomic(folder / f"{stem}.json", text + "\n", mode=SHARED))
     return written
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..fileio import write_text_atomic
+from ..fileio import SHARED, write_text_atomic
 from ..i18n import feedback_text, labels, note_texts, override_message, render, title_text
 from ..models.results import Result
 from .options import DEFAULT_OPTIONS, ExportOptions
@@ -111,4 +111,4 @@ def write_junit(results: Sequence[Result], results_dir: Path, options: ExportOpt
         root.append(_suite(result, lang))
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
-    return write_text_atomic(results_dir / JUNIT_FILE, text + "\n")
+    return write_text_atomic(results_dir / JUNIT_FILE, text + "\n", mode=SHARED)

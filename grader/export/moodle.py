@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..fileio import write_text_atomic
+from ..fileio import SHARED, write_text_atomic
 from ..models.lms import moodle_participant
 from ..models.results import Result
 from .options import DEFAULT_OPTIONS, ExportOptions
@@ -73,4 +73,4 @@ def write_moodle_csv(results: Sequence[Result], results_dir: Path, options: Expo
                 spreadsheet_text(feedback_html(feedback_digest(result, options.lang))),
             ]
         )
-    return write_text_atomic(results_dir / MOODLE_FILE, csv_text(rows))
+    return write_text_atomic(results_dir / MOODLE_FILE, csv_text(rows), mode=SHARED)

@@ -7,7 +7,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..fileio import write_text_atomic
+from ..fileio import SHARED, write_text_atomic
 from ..models.results import Result
 from .options import DEFAULT_OPTIONS, ExportOptions
 from .summary import number, spreadsheet_text
@@ -58,4 +58,4 @@ def write_grades_csv(results: Sequence[Result], results_dir: Path, options: Expo
                 *(_late_cells(result) if dated else ()),
             ]
         )
-    return write_text_atomic(results_dir / "grades.csv", csv_text(rows))
+    return write_text_atomic(results_dir / "grades.csv", csv_text(rows), mode=SHARED)

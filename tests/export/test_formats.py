@@ -205,3 +205,24 @@ def test_an_override_shows_in_the_csv_and_junit(tmp_path: Path) -> None:
     if shutil.which("xmllint"):
         checked = _xmllint(JENKINS_XSD, full / "junit.xml")
         assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "canvas", "moodle", "junit", "gradescope"])
+def test_every_export_is_readable_by_the_group_whatever_the_umask(tmp_path: Path, fmt: str) -> None:
+    import os
+    import stat
+
+    folder = write_results(tmp_path / "out", _two_rubrics())
+    previous = os.umask(0o077)  # an instructor's private umask: a TA or the LMS script must still read it
+    try:
+        export_results(folder, fmt)
+    finally:
+        os.umask(previous)
+    made = [p for p in (folder / "by-rubric").rglob("*")]
+    assert made
+    for path in made:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if path.is_dir():
+            assert mode == 0o755, path
+        else:
+            assert mode & 0o044 == 0o044, (path, oct(mode))  # 0644, or 0755 for Gradescope's scripts
