@@ -40,6 +40,7 @@ from grader.i18n import feedback_text
 from grader.intake import collect_submissions
 from grader.models.submission import Submission
 from grader.pipeline import Graded, GradeSettings, grade_submission, rubric_from
+from grader.reeval.memo import MEMO_DIR
 from grader.sandbox import sandbox_available
 
 from . import REPO, processes_running
@@ -238,9 +239,9 @@ def assert_host_unchanged(run: HostileRun) -> None:
 
 def assert_workspace_bounded(run: HostileRun) -> None:
     root = run.workspace.root
-    assert {p.name for p in root.iterdir()} <= {"work", "home", "evidence", "out", "staged.json"}, sorted(
-        p.name for p in root.iterdir()
-    )
+    # the run's folders, and the re-evaluation answers the grader kept beside them (reeval.memo)
+    kept = {"work", "home", "evidence", "out", "staged.json", MEMO_DIR}
+    assert {p.name for p in root.iterdir()} <= kept, sorted(p.name for p in root.iterdir())
     sizes = {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
     total = sum(sizes.values())
     biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
