@@ -178,7 +178,7 @@ class Result:
     late: LateRecord | None = None
     """The due time's bearing on ``score`` (``--due``); None when no due time was given."""
     timings: Mapping[str, float] = field(default_factory=dict)
-    """Where the grading's seconds went (``pipeline.grade.phase_seconds``), for ``bench/`` and
+    """Where the grading's seconds went (``pipeline.timings.phase_seconds``), for ``bench/`` and
     the instructor; empty when not graded."""
 
     @property

@@ -33,6 +33,7 @@ from .executors import LOCAL, parse_executor
 from .plan import Job
 from .reevaluation import ReevaluatorAhead, likely_model_formats, same_environment
 from .settings import GradeSettings
+from .timings import phase_seconds
 
 log = logging.getLogger(__name__)
 STATUS: dict[str, SubmissionStatus] = {
@@ -306,22 +307,6 @@ def _unjudged(
         rubric_title=words(rubric.title),
         environment=settings.environment.info if settings.environment is not None else own_environment(),
     )
-
-
-def phase_seconds(
-    outcome: ExecutionOutcome, run_s: float, evidence_s: float, reeval_s: float, checks_s: float
-) -> dict[str, float]:
-    """Where one submission's seconds went: ``launch`` (sandbox, worker process, executed notebook
-    written, teardown), the kernel side's ``kernel``/``cells``/``finish`` (a run fetched from
-    the cache has ``cached`` instead), ``evidence`` (reading it, re-evaluation excluded),
-    ``reeval`` (waiting for the re-evaluation worker) and ``checks``."""
-    kernel_side = sum(outcome.phases.values())
-    if outcome.phases and run_s >= outcome.duration_s:  # executed now
-        phases = {"launch": run_s - kernel_side, **outcome.phases}
-    else:
-        phases = {"cached": run_s}
-    phases |= {"evidence": evidence_s - reeval_s, "reeval": reeval_s, "checks": checks_s}
-    return {name: round(max(0.0, seconds), 3) for name, seconds in phases.items()}
 
 
 def grade_submission(submission: Submission, settings: GradeSettings) -> Graded:

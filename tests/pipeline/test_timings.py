@@ -6,7 +6,7 @@ from __future__ import annotations
 from grader.export.results_file import result_from_json, result_to_json
 from grader.models.execution import ExecutionOutcome
 from grader.models.results import Result
-from grader.pipeline.grade import phase_seconds
+from grader.pipeline.timings import phase_seconds
 
 
 def _outcome(phases: dict[str, float], duration: float) -> ExecutionOutcome:

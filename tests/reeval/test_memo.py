@@ -23,16 +23,6 @@ DEAD = [sys.executable, "-c", "import sys; sys.exit(3)"]
 IDENTITY = interpreter_identity(None)
 
 
-@pytest.fixture(scope="module")
-def iris(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, np.ndarray]:
-    folder = tmp_path_factory.mktemp("model")
-    x, y = load_iris(return_X_y=True)
-    model = LogisticRegression(max_iter=500).fit(x, np.asarray(["setosa", "versicolor", "virginica"])[y])
-    sio.dump(model, folder / "model.skops")
-    np.save(folder / "x.npy", x[::7])
-    return folder / "model.skops", folder / "x.npy", model.predict(x[::7])
-
-
 def _first(memo: Path, model: Path, inputs: Path) -> tuple[np.ndarray, dict]:
     with MemoReevaluator(None, memo, IDENTITY) as worker:
         worker.load(str(model))
@@ -42,8 +32,8 @@ def _first(memo: Path, model: Path, inputs: Path) -> tuple[np.ndarray, dict]:
     return labels, about
 
 
-def test_the_same_questions_again_are_answered_without_a_worker(iris, tmp_path: Path) -> None:
-    model, inputs, live = iris
+def test_the_same_questions_again_are_answered_without_a_worker(iris_model, tmp_path: Path) -> None:
+    model, inputs, live = iris_model
     first, about = _first(tmp_path / "memo", model, inputs)
     assert first.tolist() == live.tolist()
     with MemoReevaluator(DEAD, tmp_path / "memo", IDENTITY) as again:
@@ -55,10 +45,10 @@ def test_the_same_questions_again_are_answered_without_a_worker(iris, tmp_path: 
 
 
 @pytest.mark.parametrize("change", ["model", "inputs", "environment"])
-def test_a_changed_model_inputs_or_environment_is_asked_again(iris, tmp_path: Path, change: str) -> None:
+def test_a_changed_model_inputs_or_environment_is_asked_again(iris_model, tmp_path: Path, change: str) -> None:
     model, inputs = tmp_path / "model.skops", tmp_path / "x.npy"
-    shutil.copy(iris[0], model)
-    shutil.copy(iris[1], inputs)
+    shutil.copy(iris_model[0], model)
+    shutil.copy(iris_model[1], inputs)
     _first(tmp_path / "memo", model, inputs)
     identity = IDENTITY
     x, y = load_iris(return_X_y=True)
@@ -73,8 +63,8 @@ def test_a_changed_model_inputs_or_environment_is_asked_again(iris, tmp_path: Pa
         again.predict(str(model), str(inputs))
 
 
-def test_a_model_refused_or_failing_fails_the_same_way_from_the_memo(iris, tmp_path: Path) -> None:
-    model, _, _ = iris
+def test_a_model_refused_or_failing_fails_the_same_way_from_the_memo(iris_model, tmp_path: Path) -> None:
+    model, _, _ = iris_model
     pickled = tmp_path / "model.pkl"
     pickled.write_bytes(b"\x80\x04N.")
     wrong = tmp_path / "wrong.npy"
@@ -87,8 +77,8 @@ def test_a_model_refused_or_failing_fails_the_same_way_from_the_memo(iris, tmp_p
                 worker.predict(str(model), str(wrong))
 
 
-def test_an_answer_planted_for_another_identity_is_not_served(iris, tmp_path: Path) -> None:
-    model, inputs, _ = iris
+def test_an_answer_planted_for_another_identity_is_not_served(iris_model, tmp_path: Path) -> None:
+    model, inputs, _ = iris_model
     _first(tmp_path / "memo", model, inputs)
     for kept in (tmp_path / "memo").glob("*.json"):  # rewritten by someone who is not this worker
         kept.write_text(kept.read_text().replace(IDENTITY, "forged"))
@@ -96,8 +86,8 @@ def test_an_answer_planted_for_another_identity_is_not_served(iris, tmp_path: Pa
         again.load(str(model))
 
 
-def test_a_memo_that_cannot_be_written_only_costs_the_next_run_its_worker(iris, tmp_path: Path) -> None:
-    model, inputs, live = iris
+def test_a_memo_that_cannot_be_written_only_costs_the_next_run_its_worker(iris_model, tmp_path: Path) -> None:
+    model, inputs, live = iris_model
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     with MemoReevaluator(None, blocked / "memo", IDENTITY) as worker:

@@ -12,24 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
-from sklearn.linear_model import LogisticRegression
 
 from grader.reeval.client import Reevaluator, worker_command
 from grader.reeval.protocol import ModelFileError, PredictionError, ReevaluationFailed
 
 sio = pytest.importorskip("skops.io")
-
-
-@pytest.fixture(scope="module")
-def iris_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, np.ndarray]:
-    """A skops file of a fitted model, an inputs file, and the labels the live model predicts."""
-    folder = tmp_path_factory.mktemp("model")
-    x, y = load_iris(return_X_y=True)
-    model = LogisticRegression(max_iter=500).fit(x, np.asarray(["setosa", "versicolor", "virginica"])[y])
-    sio.dump(model, folder / "model.skops")
-    np.save(folder / "x.npy", x[::7])
-    return folder / "model.skops", folder / "x.npy", model.predict(x[::7])
 
 
 def test_it_says_which_interpreter_and_versions_it_is() -> None:
