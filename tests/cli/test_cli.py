@@ -6,7 +6,7 @@ import json
 
 import nbformat
 import pytest
-from conftest import EXAMPLES, REFERENCE, SHARED_DATA
+from conftest import EXAMPLES, REFERENCE, SHARED_DATA, sandbox_ok
 
 from grader.cli import main
 
@@ -107,8 +107,6 @@ def test_grade_a_folder_writes_reports_and_exports(tmp_path, run_store):
 
 
 def _sandbox() -> bool:
-    from conftest import sandbox_ok
-
     return sandbox_ok()
 
 
