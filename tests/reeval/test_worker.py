@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import textwrap
 from importlib.metadata import version
 from pathlib import Path
@@ -99,3 +100,17 @@ def test_the_grader_side_never_imports_keras(tmp_path: Path) -> None:
 def test_the_command_names_the_interpreter() -> None:
     assert worker_command("/envs/colab/bin/python") == ["/envs/colab/bin/python", "-m", "grader.reeval.worker"]
     assert worker_command() == [sys.executable, "-m", "grader.reeval.worker"]
+
+
+def test_closing_a_worker_does_not_wait_for_its_teardown() -> None:
+    """The worker writes nothing, so closing it does not wait for its interpreter's exit
+    (TensorFlow's and scikit-learn's teardown took ~2 s of every graded notebook)."""
+    slow_exit = "import atexit, sys, time; atexit.register(time.sleep, 30); print('up', flush=True); sys.stdin.read()"
+    worker = Reevaluator([sys.executable, "-c", slow_exit])
+    worker.start()
+    time.sleep(0.5)
+    process = worker._process
+    started = time.monotonic()
+    worker.close()
+    assert time.monotonic() - started < 5
+    assert process is not None and process.poll() is not None  # gone, not left behind
