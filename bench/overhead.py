@@ -39,7 +39,7 @@ SET = {
     "hcv_colab_habits": ("submissions_example/hcv/colab_habits.ipynb", "hcv"),
     "hcv_crash_midway": ("submissions_example/hcv/crash_midway.ipynb", "hcv"),
 }
-PHASES = ("launch", "kernel", "cells", "finish", "evidence", "reeval", "checks", "process")
+PHASES = ("launch", "kernel", "cells", "finish", "shutdown", "evidence", "reeval", "checks", "process")
 
 
 def plain_run(notebook: Path, data_files: list[Path]) -> float:

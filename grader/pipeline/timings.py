@@ -9,7 +9,7 @@ def phase_seconds(
     outcome: ExecutionOutcome, run_s: float, evidence_s: float, reeval_s: float, checks_s: float
 ) -> dict[str, float]:
     """Where one submission's seconds went: ``launch`` (sandbox, worker process, executed notebook
-    written, teardown), the kernel side's ``kernel``/``cells``/``finish`` (a run fetched from
+    written, teardown), the kernel side's ``kernel``/``cells``/``finish``/``shutdown`` (a run fetched from
     the cache has ``cached`` instead), ``evidence`` (reading it, re-evaluation excluded),
     ``reeval`` (waiting for the re-evaluation worker) and ``checks``."""
     kernel_side = sum(outcome.phases.values())

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import habits, hooks_keras, hooks_metrics, hooks_mpl, hooks_pandas, hooks_sklearn
+from .files import flush_open_files
 from .importhook import PatchFinder
 from .recorder import Recorder
 from .session import Session
@@ -137,6 +138,7 @@ def finish() -> None:
             hooks_keras.describe_unfitted(session)
         for mid, model in session.fitted_models():
             _export(session, mid, model)
+        flush_open_files()  # the kernel is killed next, not shut down: what exit would write
         # the class's own method: an instance attribute set by the notebook cannot answer for it
         tampered = Session.tampered_hooks(session)
         tampered += [f"probe.{name}" for name in vars(session) if callable(getattr(Session, name, None))]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import textwrap
+import time
 from importlib.metadata import version
 from pathlib import Path
 
