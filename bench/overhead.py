@@ -7,6 +7,9 @@ grader's extra seconds go.
 For each notebook of the set (the Iris MLPClassifier, Iris Keras, MNIST CNN and HCV references
 and two HCV examples) both runs happen in this one command, alternating, so they share the
 machine's state; the report is the ratio of medians (grader / plain), never an absolute target.
+Both are whole commands (interpreter start included) with the same interpreter for the kernel:
+the rubric's grading environment when it is built (``colab`` for HCV), else the grader's own
+(and ``grader check`` then gets ``--env own``), so both run the notebook on the same versions.
 ``grader check`` runs with ``--no-cache`` (it executes, probes, re-evaluates and scores) and, by
 default, in the bubblewrap sandbox.  The breakdown comes from the result JSON's ``timings``
 (``grader.pipeline.grade.phase_seconds``); ``process`` is the rest of the command's wall time
@@ -28,7 +31,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from hcv_kit import PLAIN_SCRIPT, kernel_env
 
 REPO = Path(__file__).resolve().parent.parent
 SET = {
@@ -42,21 +45,61 @@ SET = {
 PHASES = ("launch", "kernel", "cells", "finish", "shutdown", "evidence", "reeval", "checks", "process")
 
 
-def plain_run(notebook: Path, data_files: list[Path]) -> float:
-    """Seconds for nbclient alone, in a fresh folder holding the notebook and its data."""
+MNIST_SETUP = """import numpy as _np, keras as _keras
+def _mnist(path=None):
+    d = _np.load({path!r})
+    return (d["x_train"], d["y_train"]), (d["x_test"], d["y_test"])
+_keras.datasets.mnist.load_data = _mnist
+"""
+
+
+def mnist_file(data_files: list[Path]) -> Path | None:
+    """The MNIST file the grader gives a notebook: the real ``mnist.npz`` of ``--data-dir``, else
+    its stand-in (made and cached on first use)."""
+    real = [f for f in data_files if f.name == "mnist.npz"]
+    if real:
+        return real[0]
+    from grader.datasets.mnist_standin import cache_path, stage_standin
+
+    target = Path(tempfile.mkdtemp()) / "mnist.npz"
+    stage_standin(target)
+    shutil.rmtree(target.parent, ignore_errors=True)
+    return cache_path() if cache_path().is_file() else None
+
+
+def plain_run(notebook: Path, data_files: list[Path], python: str) -> float:
+    """Seconds for nbclient alone (a whole command, with ``python`` and its kernel), in a fresh
+    folder holding the notebook and its data."""
     with tempfile.TemporaryDirectory() as folder:
         for data in data_files:
             shutil.copy(data, folder)
+        copy = Path(folder) / notebook.name
         nb = nbformat.read(str(notebook), as_version=4)
+        mnist = mnist_file(data_files)
+        if mnist is not None and "mnist.load_data" in "".join(c.source for c in nb.cells):
+            # what the grader serves it (no download here): the same file, loaded the same way
+            nb.cells.insert(0, nbformat.v4.new_code_cell(MNIST_SETUP.format(path=str(mnist))))
+        nbformat.write(nb, str(copy))
         start = time.perf_counter()
-        NotebookClient(
-            nb, timeout=1800, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": folder}}
-        ).execute()
-        return time.perf_counter() - start
+        done = subprocess.run(
+            [python, "-c", PLAIN_SCRIPT, str(copy), folder],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"bench: plain nbclient failed on {notebook}: {done.stderr.strip()[-400:]}")
+        return seconds
 
 
 def grader_run(
-    notebook: Path, rubric: str, data_dir: Path | None, sandbox: bool, grader: str | None = None
+    notebook: Path,
+    rubric: str,
+    data_dir: Path | None,
+    sandbox: bool,
+    grader: str | None = None,
+    extra: list[str] | None = None,
 ) -> tuple[float, dict[str, float]]:
     """Seconds for ``grader check`` (this checkout's, or the ``grader`` executable given) and where
     they went."""
@@ -76,6 +119,7 @@ def grader_run(
             command.append("--sandbox")
         if data_dir:
             command += ["--data-dir", str(data_dir)]
+        command += extra or []
         start = time.perf_counter()
         subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - start
@@ -111,7 +155,7 @@ def main() -> int:
     if unknown:
         raise SystemExit(f"bench: unknown notebook {unknown[0]}; choose from {', '.join(SET)}")
     data_dir = Path(args.data_dir) if args.data_dir and Path(args.data_dir).is_dir() else None
-    data_files = sorted(data_dir.glob("*.csv")) if data_dir else []
+    data_files = sorted([*data_dir.glob("*.csv"), *data_dir.glob("mnist.npz")]) if data_dir else []
     sandbox = not args.no_sandbox
     where = "required" if sandbox else "if available"
     print(f"# bench/overhead.py, {args.repeat} runs each, sandbox {where}; {machine()}")
@@ -126,18 +170,20 @@ def main() -> int:
     for name in names:
         path, rubric = SET[name]
         notebook = REPO / path
+        env = kernel_env(rubric)
+        print(f"# {name}: kernels with {env.label}", flush=True)
         plain: list[float] = []
         graded: list[float] = []
         before: list[float] = []
         phases: dict[str, list[float]] = {}
         for _ in range(args.repeat):
-            plain.append(plain_run(notebook, data_files))
-            wall, parts = grader_run(notebook, rubric, data_dir, sandbox)
+            plain.append(plain_run(notebook, data_files, env.python))
+            wall, parts = grader_run(notebook, rubric, data_dir, sandbox, extra=env.grader_args)
             graded.append(wall)
             for phase, seconds in parts.items():
                 phases.setdefault(phase, []).append(seconds)
             if args.before:
-                before.append(grader_run(notebook, rubric, data_dir, sandbox, args.before)[0])
+                before.append(grader_run(notebook, rubric, data_dir, sandbox, args.before, env.grader_args)[0])
         p, g = statistics.median(plain), statistics.median(graded)
         medians = {phase: statistics.median(values) for phase, values in phases.items()}
         print(
