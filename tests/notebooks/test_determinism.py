@@ -35,7 +35,16 @@ def test_grading_twice_gives_identical_json(tmp_path):
         result = grade_submission(submission, settings).result
         # where the seconds went, for bench/overhead.py: every phase there, the run's parts
         # adding up to no more than the whole
-        assert set(result.timings) == {"launch", "kernel", "cells", "finish", "evidence", "reeval", "checks"}
+        assert set(result.timings) == {
+            "launch",
+            "kernel",
+            "cells",
+            "finish",
+            "shutdown",
+            "evidence",
+            "reeval",
+            "checks",
+        }
         assert result.timings["reeval"] > 0  # a Keras model was re-evaluated
         assert sum(result.timings.values()) <= result.duration_s + 0.01
         outputs.append(json.dumps(_without_timings(result_to_json(result)), sort_keys=True))
