@@ -12,6 +12,7 @@ from ..reeval.client import Reevaluator
 from ..reeval.protocol import ReevaluationFailed
 from .claims import parse_claims
 from .environment import find_environment_gaps
+from .lineage import Lineage
 from .loader import load_evidence
 from .loops import with_epoch_losses
 from .reevaluate import reevaluate
@@ -40,9 +41,10 @@ def build_evidence(
         formats = model_formats(evidence)
         if formats:
             worker.warm(formats)  # its imports overlap the data roles worked out next
-        roles = analyse_roles(evidence)
-        measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles, worker)
-        saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path, worker)
+        lineage = Lineage(evidence)  # every row traced once, for all the stages below
+        roles = analyse_roles(evidence, lineage)
+        measurements, problem = reevaluate(evidence, outcome.evidence_dir, roles, worker, lineage)
+        saved = check_saved_models(evidence, outcome.evidence_dir, roles, host_path, worker, lineage)
         where = reevaluated_in(worker)
     finally:
         if own:

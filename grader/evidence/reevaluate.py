@@ -64,9 +64,12 @@ def as_labels(values: np.ndarray | None) -> np.ndarray | None:
     return arr.reshape(-1)
 
 
-def find_test_data(evidence: Evidence, evidence_dir: str, rows: Rows, mid: str) -> TestData | None:
-    """The saved inputs for ``rows`` and the true labels that go with them."""
-    lineage = Lineage(evidence)
+def find_test_data(
+    evidence: Evidence, evidence_dir: str, rows: Rows, mid: str, lineage: Lineage | None = None
+) -> TestData | None:
+    """The saved inputs for ``rows`` and the true labels that go with them (``lineage``: the
+    evidence's, when the caller has it: tracing 70,000 MNIST rows again costs half a second)."""
+    lineage = lineage if lineage is not None else Lineage(evidence)
     x = None
     x_file = ""
     calls: list[EvaluateRecord | PredictRecord | MetricCallRecord] = [
@@ -202,7 +205,7 @@ def exported_file(evidence: Evidence, evidence_dir: str, mid: str) -> str | None
 
 
 def reevaluate(
-    evidence: Evidence, evidence_dir: str, roles: DataRoles, models: Reevaluator
+    evidence: Evidence, evidence_dir: str, roles: DataRoles, models: Reevaluator, lineage: Lineage | None = None
 ) -> tuple[tuple[Measurement, ...], str | None]:
     """Measure the final model on the test (and validation) rows; (measurements, problem).
 
@@ -221,10 +224,11 @@ def reevaluate(
         return (), f"{GRADER_FAILED}: {exc}"
     found: list[Measurement] = []
     problem: str | None = None
+    lineage = lineage if lineage is not None else Lineage(evidence)
     for role, rows in (("test", roles.test), ("validation", roles.validation)):
         if rows is None or (role == "validation" and roles.test_is_validation):
             continue
-        data = find_test_data(evidence, evidence_dir, rows, mid)
+        data = find_test_data(evidence, evidence_dir, rows, mid, lineage)
         if data is None:
             if role == "test":
                 problem = "the grader could not recover the test inputs together with their true labels"

@@ -89,9 +89,10 @@ def final_model(evidence: Evidence, lineage: Lineage) -> str | None:
     return evidence.fits[-1].mid if evidence.fits else None
 
 
-def analyse_roles(evidence: Evidence) -> DataRoles:
-    """Work out the data roles and the leaks for the final model."""
-    lineage = Lineage(evidence)
+def analyse_roles(evidence: Evidence, lineage: Lineage | None = None) -> DataRoles:
+    """Work out the data roles and the leaks for the final model (``lineage``: the evidence's,
+    when the caller has it)."""
+    lineage = lineage if lineage is not None else Lineage(evidence)
     leaves = split_leaves(evidence, lineage)
     usual_test = conventional_test(leaves)
     mid = final_model(evidence, lineage)

@@ -12,6 +12,7 @@ import numpy as np
 from ..models.evidence import DataRoles, Evidence, SavedModelCheck
 from ..reeval.client import Reevaluator
 from ..reeval.protocol import ModelFileError, PredictionError, ReevaluationFailed
+from .lineage import Lineage
 from .reevaluate import GRADER_FAILED, exported_file, find_test_data
 
 MAX_SAVED_CHECKED = 6
@@ -23,11 +24,12 @@ def check_saved_models(
     roles: DataRoles,
     host_path: Callable[[str], str | None],
     models: Reevaluator,
+    lineage: Lineage | None = None,
 ) -> tuple[SavedModelCheck, ...]:
     """Load each saved file (by its path on this machine) and compare it with the live model."""
     if not any(save.path for save in evidence.saves):
         return ()  # nothing saved: no need to load the final model and predict with it again
-    inputs, live = _reference(evidence, evidence_dir, roles, models)
+    inputs, live = _reference(evidence, evidence_dir, roles, models, lineage)
     checks: list[SavedModelCheck] = []
     seen: set[str] = set()
     for save in reversed(evidence.saves):
@@ -73,12 +75,12 @@ def _failed(path: str, fmt: str | None, error: str, *, judged: bool = True) -> S
 
 
 def _reference(
-    evidence: Evidence, evidence_dir: str, roles: DataRoles, models: Reevaluator
+    evidence: Evidence, evidence_dir: str, roles: DataRoles, models: Reevaluator, lineage: Lineage | None
 ) -> tuple[str | None, np.ndarray | None]:
     """The test inputs' file and the final model's labels for them (what a saved file must match)."""
     if roles.final_mid is None or roles.test is None:
         return None, None
-    data = find_test_data(evidence, evidence_dir, roles.test, roles.final_mid)
+    data = find_test_data(evidence, evidence_dir, roles.test, roles.final_mid, lineage)
     path = exported_file(evidence, evidence_dir, roles.final_mid)
     if data is None or path is None:
         return None, None
