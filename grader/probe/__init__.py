@@ -138,7 +138,6 @@ def finish() -> None:
             hooks_keras.describe_unfitted(session)
         for mid, model in session.fitted_models():
             _export(session, mid, model)
-        flush_open_files()  # the kernel is killed next, not shut down: what exit would write
         # the class's own method: an instance attribute set by the notebook cannot answer for it
         tampered = Session.tampered_hooks(session)
         tampered += [f"probe.{name}" for name in vars(session) if callable(getattr(Session, name, None))]
@@ -146,6 +145,9 @@ def finish() -> None:
             tampered.append("sys.meta_path")
         altered = Session.altered_results(session)
         session.recorder.emit("integrity", tampered=tampered, altered=altered, hooks=len(session.hooks))
+        # last, once everything is recorded (a notebook's own stream class could misbehave): the
+        # kernel is killed next, not shut down, so write what the interpreter's exit would have
+        flush_open_files()
     finally:
         session.leave()
         session.recorder.close()
