@@ -14,13 +14,10 @@ import pytest
 from grader.models.results import ItemResult, Result
 from grader.report import render_class_html, render_submission_html
 
+from .browser import BROWSER_MARKS, chromium_page
 from .factories import item, make_result
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 WIDTH, HEIGHT = 1280, 800
 RUBRICS = {"hcv": "Hepatitis C classifier", "mnist_cnn": "MNIST CNN"}
@@ -90,84 +87,66 @@ def visible_values(page, section: str, column: int) -> list[str]:
 
 
 def test_dashboard_in_chromium(dashboard: tuple[Path, list[Result]], tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     folder, results = dashboard
     hcv = [r for r in results if r.rubric == "hcv"]
-    problems: list[str] = []
-    requested: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": WIDTH, "height": HEIGHT},
-        )
-        try:
-            page = context.new_page()
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto((folder / "index.html").as_uri(), wait_until="load")
-            page.screenshot(path=str(tmp_path / "dashboard_full.png"), full_page=True)
+    with chromium_page(tmp_path / "profile", WIDTH, HEIGHT) as watched:
+        page = watched.page
+        page.goto((folder / "index.html").as_uri(), wait_until="load")
+        page.screenshot(path=str(tmp_path / "dashboard_full.png"), full_page=True)
 
-            # readable at 1280 px: one section per rubric, a wide student column, no sideways scrolling
-            assert page.eval_on_selector_all("section.rubric", "s => s.map(e => e.id)") == [
-                "rubric-hcv",
-                "rubric-mnist_cnn",
-            ]
-            widths = page.eval_on_selector_all("th.student-col", "ths => ths.map(t => t.getBoundingClientRect().width)")
-            assert len(widths) == 2 and min(widths) >= 120, widths
-            assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
-            overflow = page.eval_on_selector_all("div.table-wrap", "ws => ws.map(w => w.scrollWidth - w.clientWidth)")
-            assert overflow == [0, 0]
-            height = page.evaluate("document.documentElement.scrollHeight")
-            assert height <= 4 * HEIGHT, height
-            assert page.eval_on_selector_all("#rubric-hcv th.item-col", "t => t.length") == ITEMS
-            names = page.eval_on_selector_all(
-                "td.student-col", "cells => cells.map(c => c.querySelector('a').textContent)"
-            )
-            assert len(names) == 300 and not [n for n in names if "no student id" in n]
-            assert "Siswa Nomor 4" in names and "notebook_007" in names
+        # readable at 1280 px: one section per rubric, a wide student column, no sideways scrolling
+        assert page.eval_on_selector_all("section.rubric", "s => s.map(e => e.id)") == [
+            "rubric-hcv",
+            "rubric-mnist_cnn",
+        ]
+        widths = page.eval_on_selector_all("th.student-col", "ths => ths.map(t => t.getBoundingClientRect().width)")
+        assert len(widths) == 2 and min(widths) >= 120, widths
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+        overflow = page.eval_on_selector_all("div.table-wrap", "ws => ws.map(w => w.scrollWidth - w.clientWidth)")
+        assert overflow == [0, 0]
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 4 * HEIGHT, height
+        assert page.eval_on_selector_all("#rubric-hcv th.item-col", "t => t.length") == ITEMS
+        names = page.eval_on_selector_all("td.student-col", "cells => cells.map(c => c.querySelector('a').textContent)")
+        assert len(names) == 300 and not [n for n in names if "no student id" in n]
+        assert "Siswa Nomor 4" in names and "notebook_007" in names
 
-            # sort by score: highest first, then a second click reverses
-            score = page.locator("#rubric-hcv th.score-col button")
-            score.click()
-            values = [float(v) for v in visible_values(page, "rubric-hcv", 1)]
-            assert len(values) == len(hcv) and values == sorted(values, reverse=True) and values[0] > values[-1]
-            score.click()
-            values = [float(v) for v in visible_values(page, "rubric-hcv", 1)]
-            assert values == sorted(values)
-            assert page.get_attribute("#rubric-hcv th.score-col", "aria-sort") == "ascending"
+        # sort by score: highest first, then a second click reverses
+        score = page.locator("#rubric-hcv th.score-col button")
+        score.click()
+        values = [float(v) for v in visible_values(page, "rubric-hcv", 1)]
+        assert len(values) == len(hcv) and values == sorted(values, reverse=True) and values[0] > values[-1]
+        score.click()
+        values = [float(v) for v in visible_values(page, "rubric-hcv", 1)]
+        assert values == sorted(values)
+        assert page.get_attribute("#rubric-hcv th.score-col", "aria-sort") == "ascending"
 
-            # filter by status, then by text as well
-            status = page.locator("#rubric-hcv select.filter-status")
-            status.select_option("timeout")
-            timeouts = sum(r.status == "timeout" for r in hcv)
-            assert timeouts > 0
-            assert visible_values(page, "rubric-hcv", 2) == ["timeout"] * timeouts
-            status.select_option("review")
-            review = sum(any(i.needs_review for i in r.items) for r in hcv)
-            assert 0 < review < len(hcv)
-            assert len(visible_values(page, "rubric-hcv", 3)) == review
-            assert "0" not in visible_values(page, "rubric-hcv", 3)
-            status.select_option("")
-            search = page.locator("#rubric-hcv input.filter-text")
-            search.fill("Nomor 14_514")  # the Moodle folder, any case
-            assert visible_values(page, "rubric-hcv", 0) == ["siswa nomor 14"]
-            shown = page.text_content("#rubric-hcv .shown") or ""
-            assert shown.strip() == f"1 of {len(hcv)} shown"
-            page.screenshot(path=str(tmp_path / "dashboard_filtered.png"), full_page=False)
+        # filter by status, then by text as well
+        status = page.locator("#rubric-hcv select.filter-status")
+        status.select_option("timeout")
+        timeouts = sum(r.status == "timeout" for r in hcv)
+        assert timeouts > 0
+        assert visible_values(page, "rubric-hcv", 2) == ["timeout"] * timeouts
+        status.select_option("review")
+        review = sum(any(i.needs_review for i in r.items) for r in hcv)
+        assert 0 < review < len(hcv)
+        assert len(visible_values(page, "rubric-hcv", 3)) == review
+        assert "0" not in visible_values(page, "rubric-hcv", 3)
+        status.select_option("")
+        search = page.locator("#rubric-hcv input.filter-text")
+        search.fill("Nomor 14_514")  # the Moodle folder, any case
+        assert visible_values(page, "rubric-hcv", 0) == ["siswa nomor 14"]
+        shown = page.text_content("#rubric-hcv .shown") or ""
+        assert shown.strip() == f"1 of {len(hcv)} shown"
+        page.screenshot(path=str(tmp_path / "dashboard_filtered.png"), full_page=False)
 
-            # follow the one row's link to its report
-            page.locator("#rubric-hcv tbody tr:not([hidden]) a.report").click()
-            page.wait_for_load_state("load")
-            assert page.url.endswith("/report%20014.html")
-            assert "Siswa Nomor 14" in page.title()
-        finally:
-            context.close()
-    assert problems == []
-    assert all(url.startswith(("file:", "data:")) for url in requested), requested
+        # follow the one row's link to its report
+        page.locator("#rubric-hcv tbody tr:not([hidden]) a.report").click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/report%20014.html")
+        assert "Siswa Nomor 14" in page.title()
+    assert watched.problems == []
+    assert all(url.startswith(("file:", "data:")) for url in watched.requested), watched.requested
     keep = os.environ.get("DASHBOARD_SCREENSHOTS")
     if keep:
         for shot in ("dashboard_full.png", "dashboard_filtered.png"):
